@@ -1,0 +1,57 @@
+# The partner-termination desk. `make run` serves the demo; `make test` runs every test on
+# SQLite and PostgreSQL. Both start with `make setup`, which installs what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext chromium poppler-utils
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help setup run test test-sqlite test-postgres lint format bench load lock messages
+
+help:
+	@echo "make run    set up, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make test   set up, then run every test on SQLite and on PostgreSQL"
+	@echo "make lint   ruff format check and lint"
+	@echo "make bench  performance figures (name value unit)"
+	@echo "make load   bounded load run against gunicorn on loopback"
+
+setup: $(VENV)/.installed
+	@bash scripts/apt_packages.sh $(APT_PACKAGES)
+	@$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@bash scripts/find_python.sh > /dev/null
+	@test -x $(PY) || $$(bash scripts/find_python.sh) -m venv $(VENV)
+	@$(PIP) install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+run: setup
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup lint
+	@bash scripts/run_tests.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=static/vendor --no-obsolete
+
+lock:
+	$(VENV)/bin/pip install --quiet uv && $(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python $(PY)
+
+bench: setup
+	@bash scripts/bench.sh
+
+load: setup
+	@bash scripts/load.sh

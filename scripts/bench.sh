@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# make bench: for SQLite (a file in a temp dir) and PostgreSQL ($PG_URL or
+# postgres://postgres@127.0.0.1:5432/bench): migrate, seed 20,000 cases, time the pages.
+# Each figure on its own line as `name value unit`; progress goes to stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+CASES=${BENCH_CASES:-20000}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export DJANGO_DEBUG=1 DJANGO_LOG_LEVEL=WARNING MEDIA_ROOT="$TMP/media"
+
+seed() {
+  if $PY manage.py help seed_demo 2>/dev/null | grep -q -- "--cases"; then
+    $PY manage.py seed_demo --cases "$CASES" >&2
+  else
+    $PY manage.py shell -c "from django.utils import timezone; from terminations.bulk import seed_bulk_cases; print(seed_bulk_cases($CASES, today=timezone.localdate()))" >&2
+  fi
+}
+
+run_one() {  # $1: suffix, DATABASE_URL set by the caller
+  echo "== $1: migrate and seed $CASES cases" >&2
+  $PY manage.py migrate --noinput -v 0 >&2
+  local start=$SECONDS
+  seed
+  echo "seed_seconds_$1 $((SECONDS - start)) s"
+  $PY manage.py bench_pages --requests 30 --suffix "$1"
+}
+
+DATABASE_URL="sqlite:///$TMP/bench.sqlite3" run_one sqlite
+
+PG=${PG_URL:-postgres://postgres@127.0.0.1:5432/bench}
+PG=${PG%/*}/bench
+if $PY - "$PG" <<'PYEOF' >&2
+import sys, psycopg
+url = sys.argv[1]
+admin = url.rsplit("/", 1)[0] + "/postgres"
+with psycopg.connect(admin, autocommit=True) as conn:
+    conn.execute("DROP DATABASE IF EXISTS bench")
+    conn.execute("CREATE DATABASE bench")
+PYEOF
+then
+  DATABASE_URL="$PG" run_one postgres
+else
+  echo "PostgreSQL not reachable at $PG: postgres figures skipped" >&2
+fi
+
+if $PY manage.py help bench_letters >/dev/null 2>&1; then
+  $PY manage.py bench_letters
+fi
