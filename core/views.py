@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from core import roles
+from core.forms import ShopProfileForm
+from core.models import ShopProfile
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Managers land on the dashboard, staff on their own work; others on the case list."""
+    for name, applies in (
+        ("dashboard", roles.is_manager(request.user)),
+        ("terminations:my_work", roles.can_edit(request.user)),
+        ("terminations:case_list", True),
+    ):
+        if applies:
+            try:
+                return redirect(reverse(name))
+            except NoReverseMatch:
+                continue
+    return redirect("partners:list")
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, open to the log-in page too; the cookie remembers the choice.
+    A signed-in user's choice is also stored as the language of their reminders (dashboard
+    part: terminations.UserPreference)."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        from terminations.models import UserPreference
+
+        UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+    return response
+
+
+def shop_profile_edit(request: HttpRequest) -> HttpResponse:
+    if not roles.can_view(request.user):
+        raise PermissionDenied
+    profile = ShopProfile.load() or ShopProfile(pk=1)
+    editable = roles.is_manager(request.user)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        form = ShopProfileForm(request.POST, request.FILES, instance=profile)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The shop profile was saved."))
+            return redirect("shop_profile")
+    else:
+        form = ShopProfileForm(instance=profile)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "core/shop_profile.html", {"form": form, "editable": editable})

@@ -1,0 +1,355 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import credit_code_validator
+from core.validators import validate_document
+from terminations.rules.choices import CountedFrom, PenaltyType, PeriodUnit
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class PartnerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Partner.Status.ACTIVE)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(douyin_id__icontains=text)
+            | Q(buyin_id__icontains=text)
+            | Q(company_name__icontains=text)
+            | Q(credit_code__icontains=text)
+            | Q(contact_name__icontains=text)
+        )
+
+
+class Partner(models.Model):
+    """An agency operator (代运营服务商) or a selling creator (带货达人)."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("agency operator")
+        CREATOR = "creator", _("creator")
+        MCN = "mcn", _("MCN (creator agency)")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("cooperating")
+        ENDED = "ended", _("cooperation ended")
+        ARCHIVED = "archived", _("archived")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.ACTIVE, db_index=True
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("Creator's name or nickname, or the agency's trade name."),
+    )
+    company_name = models.CharField(_("company legal name"), max_length=200, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[credit_code_validator],
+    )
+    douyin_id = models.CharField(_("Douyin ID (抖音号)"), max_length=64, blank=True)
+    buyin_id = models.CharField(_("Buyin ID (百应 ID)"), max_length=64, blank=True)
+    mcn = models.ForeignKey(
+        "self",
+        verbose_name=_("signed through MCN"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signed_creators",
+        limit_choices_to={"kind": "mcn"},
+    )
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    notice_address = models.CharField(_("address for notices"), max_length=300, blank=True)
+    notice_email = models.EmailField(_("e-mail for notices"), blank=True)
+    notice_messaging = models.CharField(
+        _("messaging account for notices"),
+        max_length=100,
+        blank=True,
+        help_text=_("WeChat, Feishu or Douyin account named for notices."),
+    )
+    # Creator metrics (the creator article's criteria for choosing well).
+    followers = models.PositiveIntegerField(_("followers"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    conversion_rate = models.DecimalField(
+        _("conversion rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    reputation = models.PositiveSmallIntegerField(
+        _("reputation score"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0–100, e.g. the platform's creator reputation score."),
+    )
+    engage_again = models.BooleanField(
+        _("may be engaged again"),
+        null=True,
+        blank=True,
+        help_text=_("Set by a case's follow-up plan."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(conversion_rate__isnull=True)
+                | (Q(conversion_rate__gte=0) & Q(conversion_rate__lte=100)),
+                name="partner_conversion_rate_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_code="") | Q(Exact(Length("credit_code"), 18)),
+                name="partner_credit_code_18",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+
+class ContractQuerySet(models.QuerySet):
+    def auto_renewing(self):
+        return self.filter(auto_renews=True, end_date__isnull=False)
+
+
+class Contract(models.Model):
+    """The terms of cooperation with a partner, including how it may be ended."""
+
+    class Channel(models.TextChoices):
+        DOUDIAN = "doudian", _("Douyin shop (抖店)")
+        LAIKE = "laike", _("Douyin Laike local services (抖音来客)")
+
+    class FeeModel(models.TextChoices):
+        MONTHLY = "monthly", _("monthly fee")
+        COMMISSION = "commission", _("commission")
+        MONTHLY_PLUS_COMMISSION = "monthly_commission", _("monthly fee plus commission")
+        FIXED = "fixed", _("fixed project fee")
+
+    class DepositKind(models.TextChoices):
+        NONE = "none", _("none")
+        SECURITY = "security", _("security deposit (保证金)")
+        EARNEST = "earnest", _("earnest money (定金)")
+
+    class DepositHolder(models.TextChoices):
+        SHOP = "shop", _("held by the shop")
+        PARTNER = "partner", _("held by the partner")
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    number = models.CharField(_("contract number"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    written = models.BooleanField(
+        _("written contract"),
+        default=True,
+        help_text=_(
+            "Untick for a creator working on chat agreements only; upload the chat records as evidence."
+        ),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Empty for an open-ended cooperation.")
+    )
+    auto_renews = models.BooleanField(_("renews automatically"), default=False)
+    renewal_term_months = models.PositiveSmallIntegerField(
+        _("renewal term (months)"), null=True, blank=True
+    )
+    non_renewal_period = models.PositiveSmallIntegerField(
+        _("non-renewal notice period"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the notice period applies."),
+    )
+    non_renewal_unit = models.CharField(
+        _("non-renewal period unit"), max_length=10, choices=PeriodUnit, default=PeriodUnit.DAYS
+    )
+    channel = models.CharField(
+        _("shop channel"), max_length=10, choices=Channel, default=Channel.DOUDIAN
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contracts",
+    )
+    contract_value = models.DecimalField(_("contract value (yuan)"), default=Decimal("0"), **MONEY)
+    fee_model = models.CharField(
+        _("fee model"), max_length=20, choices=FeeModel, default=FeeModel.MONTHLY
+    )
+    monthly_fee = models.DecimalField(_("monthly fee (yuan)"), default=Decimal("0"), **MONEY)
+    commission_rate = models.DecimalField(
+        _("commission rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    project_fee = models.DecimalField(_("fixed project fee (yuan)"), default=Decimal("0"), **MONEY)
+    prepaid_amount = models.DecimalField(_("prepaid (yuan)"), default=Decimal("0"), **MONEY)
+    prepaid_from = models.DateField(_("prepayment covers from"), null=True, blank=True)
+    prepaid_to = models.DateField(_("prepayment covers to"), null=True, blank=True)
+    deposit_kind = models.CharField(
+        _("deposit"), max_length=10, choices=DepositKind, default=DepositKind.NONE
+    )
+    deposit_amount = models.DecimalField(_("deposit amount (yuan)"), default=Decimal("0"), **MONEY)
+    deposit_holder = models.CharField(
+        _("deposit held by"), max_length=10, choices=DepositHolder, default=DepositHolder.PARTNER
+    )
+    # Where notices go; empty means the partner's default.
+    notice_address = models.CharField(_("address for notices"), max_length=300, blank=True)
+    notice_email = models.EmailField(_("e-mail for notices"), blank=True)
+    notice_messaging = models.CharField(
+        _("messaging account for notices"), max_length=100, blank=True
+    )
+    # Termination terms.
+    notice_period = models.PositiveSmallIntegerField(_("notice period"), default=30)
+    notice_unit = models.CharField(
+        _("notice period unit"), max_length=10, choices=PeriodUnit, default=PeriodUnit.DAYS
+    )
+    notice_counted_from = models.CharField(
+        _("notice period counted from"),
+        max_length=10,
+        choices=CountedFrom,
+        default=CountedFrom.ARRIVAL,
+    )
+    first_day_counts = models.BooleanField(_("the first day counts"), default=False)
+    roll_over_rest_days = models.BooleanField(
+        _("move an end falling on a rest day to the next working day"), default=True
+    )
+    convenience_termination = models.BooleanField(
+        _("shop may end it for convenience"), default=False
+    )
+    penalty_type = models.CharField(
+        _("early-termination penalty"), max_length=10, choices=PenaltyType, default=PenaltyType.NONE
+    )
+    penalty_value = models.DecimalField(
+        _("penalty amount / percentage / months"),
+        default=Decimal("0"),
+        help_text=_(
+            "Yuan for a fixed sum, percent of the contract value, or number of months of fees."
+        ),
+        **MONEY,
+    )
+    termination_right_limit_days = models.PositiveSmallIntegerField(
+        _("days to exercise a right to terminate"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The contract's own deadline; empty means one year from when the shop knew (Civil Code art. 564)."
+        ),
+    )
+    clause_notice = models.CharField(_("clause: notice period"), max_length=50, blank=True)
+    clause_termination = models.CharField(_("clause: termination right"), max_length=50, blank=True)
+    clause_penalty = models.CharField(_("clause: penalty"), max_length=50, blank=True)
+    clause_counting = models.CharField(_("clause: counting of periods"), max_length=50, blank=True)
+    signed_document = models.FileField(
+        _("signed document"), upload_to="contracts/%Y/", blank=True, validators=[validate_document]
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-start_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "number"], name="contract_number_unique_per_partner"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                name="contract_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_period__gt=0), name="contract_notice_period_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(non_renewal_period__isnull=True) | Q(non_renewal_period__gt=0),
+                name="contract_non_renewal_period_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_value__gte=0)
+                & Q(monthly_fee__gte=0)
+                & Q(project_fee__gte=0)
+                & Q(prepaid_amount__gte=0)
+                & Q(deposit_amount__gte=0)
+                & Q(penalty_value__gte=0),
+                name="contract_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(commission_rate__gte=0) & Q(commission_rate__lte=100),
+                name="contract_commission_rate_0_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(penalty_type="percent") | Q(penalty_value__lte=100),
+                name="contract_penalty_percent_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(prepaid_from__isnull=True)
+                | Q(prepaid_to__isnull=True)
+                | Q(prepaid_to__gte=models.F("prepaid_from")),
+                name="contract_prepaid_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:contract_detail", args=[self.pk])
+
+    @property
+    def is_open_ended(self) -> bool:
+        return self.end_date is None
+
+    # The notice channels the contract names, falling back to the partner's.
+    @property
+    def effective_notice_address(self) -> str:
+        return self.notice_address or self.partner.notice_address
+
+    @property
+    def effective_notice_email(self) -> str:
+        return self.notice_email or self.partner.notice_email
+
+    @property
+    def effective_notice_messaging(self) -> str:
+        return self.notice_messaging or self.partner.notice_messaging
