@@ -1,0 +1,220 @@
+"""Exports: the filtered case list as CSV (UTF-8 with BOM, so Excel keeps the Chinese) and XLSX,
+and one case's evidence bundle for a lawyer (a ZIP with an index, the timeline as PDF, the
+letters, delivery evidence and attachments)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import PurePosixPath
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from terminations.models import TerminationCase
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_queryset(*, user, filters: Mapping):
+    """The cases the case list shows for the same querystring (without paging)."""
+    from terminations.selectors import case_list_queryset
+
+    return case_list_queryset(user=user, filters=filters)
+
+
+def _header() -> list[str]:
+    return [
+        _("reference"),
+        _("partner"),
+        _("partner kind"),
+        _("contract number"),
+        _("stage"),
+        _("basis"),
+        _("reason"),
+        _("owner"),
+        _("opened at"),
+        _("end date"),
+        _("rule"),
+    ]
+
+
+def _rows(cases) -> Iterator[list]:
+    queryset = cases.select_related("partner", "contract", "owner").order_by(
+        *(cases.query.order_by or ["-opened_at", "-pk"])
+    )
+    for case in queryset.iterator(chunk_size=2000):
+        yield [
+            case.reference,
+            case.partner.name,
+            case.partner.get_kind_display(),
+            case.contract.number if case.contract_id else "",
+            case.get_stage_display(),
+            case.get_basis_display() if case.basis else "",
+            case.get_reason_category_display(),
+            (case.owner.get_full_name() or case.owner.get_username()) if case.owner_id else "",
+            timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
+            case.end_date.isoformat() if case.end_date else "",
+            case.end_date_rule,
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _filename(ext: str) -> str:
+    return f"cases-{timezone.localdate().isoformat()}.{ext}"
+
+
+def cases_csv_response(cases) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterable[str]:
+        yield "\ufeff"
+        yield writer.writerow(_header())
+        for row in _rows(cases):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in lines()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+def cases_xlsx_response(cases) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("cases"))
+    sheet.append(_header())
+    for row in _rows(cases):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
+
+
+# --- evidence bundle ----------------------------------------------------------------------
+
+
+def timeline_pdf(case: TerminationCase, events) -> bytes:
+    """The case's timeline as PDF, rendered with the letters' locked-down URL fetcher."""
+    html = render_to_string(
+        "terminations/bundle_timeline.html",
+        {"case": case, "events": events, "generated_at": timezone.localtime()},
+    )
+    try:
+        from terminations.letters.render import html_to_pdf  # the letters engineer's renderer
+    except ImportError:
+        html_to_pdf = None
+    if html_to_pdf is not None:
+        return html_to_pdf(html)
+    from weasyprint import HTML
+
+    from terminations.letters.fetcher import LetterAssetFetcher
+
+    return HTML(string=html, url_fetcher=LetterAssetFetcher()).write_pdf(presentational_hints=False)
+
+
+def _safe_name(name: str) -> str:
+    return PurePosixPath(name).name.replace("/", "_") or "file"
+
+
+def bundle_files(case: TerminationCase) -> list[tuple[str, str, object]]:
+    """(path in the ZIP, description, FieldFile) for every stored file of the case."""
+    files: list[tuple[str, str, object]] = []
+    for notice in case.notices.all().prefetch_related("deliveries"):
+        number = notice.number_or_draft
+        if notice.pdf:
+            files.append(
+                (
+                    f"letters/{number}.pdf",
+                    _("letter %(n)s (%(s)s)") % {"n": number, "s": notice.get_status_display()},
+                    notice.pdf,
+                )
+            )
+        if notice.scanned_copy:
+            files.append(
+                (
+                    f"letters/{number}-signed-{_safe_name(notice.scanned_copy.name)}",
+                    _("stamped copy as sent: %(n)s") % {"n": number},
+                    notice.scanned_copy,
+                )
+            )
+        for delivery in notice.deliveries.all():
+            if delivery.evidence:
+                files.append(
+                    (
+                        f"deliveries/{number}-{delivery.pk}-{_safe_name(delivery.evidence.name)}",
+                        _("delivery evidence: %(m)s %(r)s")
+                        % {"m": delivery.get_method_display(), "r": delivery.reference},
+                        delivery.evidence,
+                    )
+                )
+    for item in case.evidence.all():
+        if item.file:
+            files.append(
+                (f"evidence/{item.pk}-{_safe_name(item.file.name)}", item.description, item.file)
+            )
+    for entry in case.negotiations.all():
+        if entry.attachment:
+            files.append(
+                (
+                    f"negotiation/{entry.pk}-{_safe_name(entry.attachment.name)}",
+                    f"{entry.occurred_on} {entry.get_channel_display()}",
+                    entry.attachment,
+                )
+            )
+    if case.countersigned_confirmation:
+        files.append(
+            (
+                f"agreement/{_safe_name(case.countersigned_confirmation.name)}",
+                _("countersigned confirmation"),
+                case.countersigned_confirmation,
+            )
+        )
+    return files
+
+
+def build_bundle(case: TerminationCase) -> bytes:
+    events = list(case.events.select_related("actor"))
+    buffer = io.BytesIO()
+    index_lines = [
+        f"{_('Evidence bundle')} {case.reference} — {case.partner}",
+        f"{_('generated at')} {timezone.localtime():%Y-%m-%d %H:%M} (Asia/Shanghai)",
+        "",
+        "path\tSHA-256\tdescription",
+    ]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        pdf = timeline_pdf(case, events)
+        archive.writestr("timeline.pdf", pdf)
+        index_lines.append(
+            f"timeline.pdf\t{hashlib.sha256(pdf).hexdigest()}\t{_('timeline of the case')}"
+        )
+        for path, description, fieldfile in bundle_files(case):
+            try:
+                with fieldfile.open("rb") as handle:
+                    data = handle.read()
+            except OSError:
+                index_lines.append(f"{path}\t-\t{description} ({_('file missing from storage')})")
+                continue
+            archive.writestr(path, data)
+            index_lines.append(f"{path}\t{hashlib.sha256(data).hexdigest()}\t{description}")
+        archive.writestr("index.txt", "\ufeff" + "\n".join(index_lines) + "\n")
+    return buffer.getvalue()
+
+
+def bundle_response(case: TerminationCase) -> HttpResponse:
+    response = HttpResponse(build_bundle(case), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-bundle.zip"'
+    return response

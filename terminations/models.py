@@ -1,0 +1,773 @@
+"""Termination cases and everything that happens inside one.
+
+Rows here hold data and the invariants of one row. Every state change goes through
+`terminations.services`; views never assign `stage` or dates directly.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_document
+from terminations.rules.choices import PenaltyDirection
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class Stage(models.TextChoices):
+    ASSESSMENT = "assessment", _("assessment")
+    NEGOTIATION = "negotiation", _("negotiation")
+    NOTICE = "notice", _("notice")
+    HANDOVER = "handover", _("handover")
+    REVIEW = "review", _("review")
+    CLOSED = "closed", _("closed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+OPEN_STAGES = (Stage.ASSESSMENT, Stage.NEGOTIATION, Stage.NOTICE, Stage.HANDOVER, Stage.REVIEW)
+FINAL_STAGES = (Stage.CLOSED, Stage.WITHDRAWN)
+
+
+class Basis(models.TextChoices):
+    MUTUAL = "mutual", _("mutual agreement (Civil Code art. 562 ¶1)")
+    CONTRACTUAL = "contractual", _("contractual right (art. 562 ¶2)")
+    BREACH = "breach", _("breach (art. 563 ¶1)")
+    OPEN_ENDED = "open_ended", _("open-ended cooperation (art. 563 ¶2)")
+    ENTRUSTMENT = "entrustment", _("entrustment contract (art. 933)")
+
+
+class ReasonCategory(models.TextChoices):
+    POOR_RESULTS = "poor_results", _("poor results")
+    SERVICE_QUALITY = "service_quality", _("service quality problems")
+    STRATEGY_CHANGE = "strategy_change", _("the shop's change of strategy")
+    FRAUD = "fraud", _("fraud or dishonest selling")
+    MISMATCH = "mismatch", _("mismatch with the shop's positioning or image")
+    COMPETING_PRODUCTS = "competing_products", _("promoting competing products")
+    BREACH = "breach", _("breach of contract")
+    OTHER = "other", _("other")
+
+
+class AccountControl(models.TextChoices):
+    SHOP = "shop", _("the shop alone")
+    SHARED = "shared", _("shared with the partner")
+    PARTNER = "partner", _("the partner")
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(stage__in=OPEN_STAGES)
+
+    def for_list(self):
+        return self.select_related("partner", "partner__mcn", "contract", "owner")
+
+
+class CaseCounter(models.Model):
+    """The last case number used in a year; locked while a case is opened so that references
+    stay unique even when two are opened at once."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class TerminationCase(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    contract = models.ForeignKey(
+        "partners.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_cases",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=Stage, default=Stage.ASSESSMENT, db_index=True
+    )
+    stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # Assessment
+    reason_category = models.CharField(
+        _("reason"), max_length=20, choices=ReasonCategory, db_index=True
+    )
+    facts = models.TextField(_("facts, with dates"), blank=True)
+    learned_on = models.DateField(
+        _("date the shop learned of the cause"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The right to terminate lapses one year after this date unless the contract says otherwise."
+        ),
+    )
+    basis = models.CharField(_("basis for ending it"), max_length=12, choices=Basis, blank=True)
+    prior_demand_on = models.DateField(
+        _("date of the prior demand (催告)"),
+        null=True,
+        blank=True,
+        help_text=_("Delay-based termination for breach needs a recorded prior demand."),
+    )
+    entrustment_confirmed = models.BooleanField(
+        _("staff confirm the contract is an entrustment contract"), default=False
+    )
+    reasonable_notice_days = models.PositiveSmallIntegerField(
+        _("reasonable notice period (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("For an open-ended cooperation the law names no number; 30 days is suggested."),
+    )
+    cure_period_days = models.PositiveSmallIntegerField(
+        _("cure period (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "For breach: the contract ends at the end of this period after arrival if not cured."
+        ),
+    )
+    skip_negotiation_reason = models.TextField(_("why negotiation was skipped"), blank=True)
+    withdrawal_reason = models.TextField(_("why the case was withdrawn"), blank=True)
+
+    # Impact (DOMAIN.md §2)
+    gmv_share_percent = models.DecimalField(
+        _("share of GMV through this partner (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    open_orders = models.PositiveIntegerField(_("open orders"), null=True, blank=True)
+    open_after_sales = models.PositiveIntegerField(
+        _("open after-sales cases"), null=True, blank=True
+    )
+    ad_spend_running = models.DecimalField(
+        _("ad spend running (yuan per month)"), null=True, blank=True, **MONEY
+    )
+    live_streams_scheduled = models.PositiveIntegerField(
+        _("live streams scheduled"), null=True, blank=True
+    )
+    account_control = models.CharField(
+        _("who controls the account"),
+        max_length=10,
+        choices=AccountControl,
+        default=AccountControl.SHOP,
+    )
+    partner_holds_credentials = models.BooleanField(
+        _("the partner holds log-in credentials"), default=False
+    )
+    prepaid_at_risk = models.DecimalField(
+        _("prepaid fees at risk (yuan)"), null=True, blank=True, **MONEY
+    )
+    known_loss = models.DecimalField(
+        _("known loss (yuan)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "If known: a penalty more than 30% above it may be reduced by a court on request."
+        ),
+        **MONEY,
+    )
+    risk_notes = models.TextField(_("risks"), blank=True)
+
+    # Mutual agreement (negotiation)
+    agreed_on = models.DateField(_("agreement reached on"), null=True, blank=True)
+    agreed_end_date = models.DateField(_("agreed end date"), null=True, blank=True)
+    agreed_terms = models.TextField(_("agreed terms (settlement, handover)"), blank=True)
+    countersigned_confirmation = models.FileField(
+        _("countersigned confirmation"),
+        upload_to="cases/confirmations/%Y/",
+        blank=True,
+        validators=[validate_document],
+    )
+
+    # The end of the cooperation, computed by the rules engine and frozen here with its rule.
+    end_date = models.DateField(_("end date"), null=True, blank=True, db_index=True)
+    end_date_nominal = models.DateField(_("nominal end date"), null=True, blank=True)
+    end_date_confirmed = models.BooleanField(_("holiday calendar confirmed"), default=True)
+    end_date_rule = models.CharField(_("rule"), max_length=100, blank=True)
+    end_date_explanation_zh = models.TextField(_("explanation (Chinese)"), blank=True)
+    end_date_explanation_en = models.TextField(_("explanation (English)"), blank=True)
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("termination case")
+        verbose_name_plural = _("termination cases")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "contract"],
+                condition=Q(contract__isnull=False) & ~Q(stage__in=["closed", "withdrawn"]),
+                name="one_open_case_per_partner_contract",
+            ),
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(contract__isnull=True) & ~Q(stage__in=["closed", "withdrawn"]),
+                name="one_open_case_per_partner_without_contract",
+            ),
+            models.CheckConstraint(
+                condition=Q(gmv_share_percent__isnull=True)
+                | (Q(gmv_share_percent__gte=0) & Q(gmv_share_percent__lte=100)),
+                name="case_gmv_share_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(reasonable_notice_days__gte=1), name="case_reasonable_notice_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "end_date"], name="case_stage_end_idx"),
+            models.Index(fields=["owner", "stage"], name="case_owner_stage_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.partner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("terminations:case_detail", args=[self.reference])
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+    @property
+    def end_date_explanation(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("zh"):
+            return self.end_date_explanation_zh
+        return self.end_date_explanation_en or self.end_date_explanation_zh
+
+
+class EvidenceFile(models.Model):
+    case = models.ForeignKey(TerminationCase, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(
+        _("file"), upload_to="cases/evidence/%Y/", validators=[validate_document], blank=True
+    )
+    link = models.URLField(_("link"), blank=True)
+    description = models.CharField(_("description"), max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case: the timeline and the audit trail. Written by services only."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("case opened")
+        STAGE_CHANGED = "stage_changed", _("stage changed")
+        ASSESSMENT_UPDATED = "assessment_updated", _("assessment updated")
+        EVIDENCE_ADDED = "evidence_added", _("evidence added")
+        NEGOTIATION_LOGGED = "negotiation_logged", _("contact with the partner logged")
+        AGREEMENT_RECORDED = "agreement_recorded", _("agreement recorded")
+        NOTICE_DRAFTED = "notice_drafted", _("letter drafted")
+        NOTICE_EDITED = "notice_edited", _("letter draft edited")
+        NOTICE_APPROVED = "notice_approved", _("letter approved")
+        NOTICE_ISSUED = "notice_issued", _("letter issued")
+        NOTICE_RECORDED = "notice_recorded", _("external letter recorded")
+        NOTICE_SUPERSEDED = "notice_superseded", _("letter superseded")
+        SCAN_UPLOADED = "scan_uploaded", _("signed copy uploaded")
+        DISPATCHED = "dispatched", _("letter dispatched")
+        ARRIVED = "arrived", _("letter arrived")
+        REFUSED = "refused", _("delivery refused")
+        END_DATE_SET = "end_date_set", _("end date set")
+        HANDOVER_DONE = "handover_done", _("handover item done")
+        HANDOVER_WAIVED = "handover_waived", _("handover item waived")
+        HANDOVER_REOPENED = "handover_reopened", _("handover item reopened")
+        SETTLEMENT_RECORDED = "settlement_recorded", _("settlement recorded")
+        PLAN_RECORDED = "plan_recorded", _("follow-up plan recorded")
+        OWNER_CHANGED = "owner_changed", _("owner changed")
+        WITHDRAWN = "withdrawn", _("case withdrawn")
+        CLOSED = "closed", _("case closed")
+        REOPENED = "reopened", _("case reopened")
+        REMINDER_SENT = "reminder_sent", _("reminder sent")
+        NOTE = "note", _("note")
+
+    case = models.ForeignKey(TerminationCase, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    from_stage = models.CharField(_("from stage"), max_length=12, choices=Stage, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=12, choices=Stage, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="event_case_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("Case events are append-only and cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Case events are append-only and cannot be deleted."))
+
+
+class NegotiationEntry(models.Model):
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone")
+        WECHAT = "wechat", _("WeChat")
+        MEETING = "meeting", _("meeting")
+        EMAIL = "email", _("e-mail")
+        PLATFORM = "platform", _("platform message")
+        LETTER = "letter", _("letter")
+        OTHER = "other", _("other")
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("contact")
+        OFFER = "offer", _("our offer")
+        COUNTER_OFFER = "counter_offer", _("their counter-offer")
+        AGREEMENT = "agreement", _("agreement")
+
+    case = models.ForeignKey(TerminationCase, on_delete=models.CASCADE, related_name="negotiations")
+    occurred_on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind, default=Kind.CONTACT)
+    participants = models.CharField(_("who took part"), max_length=300)
+    summary = models.TextField(_("what was said"))
+    outcome = models.TextField(_("outcome / what was agreed"), blank=True)
+    offer_amount = models.DecimalField(_("amount offered (yuan)"), null=True, blank=True, **MONEY)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to="cases/negotiation/%Y/",
+        blank=True,
+        validators=[validate_document],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("negotiation entry")
+        verbose_name_plural = _("negotiation log")
+        ordering = ["occurred_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.get_channel_display()}"
+
+
+class HandoverItem(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        WAIVED = "waived", _("waived")
+
+    class Due(models.TextChoices):
+        BEFORE_LETTER = "before_letter", _("before the letter goes out")
+        FROM_END = "from_end", _("counted from the end date")
+
+    case = models.ForeignKey(
+        TerminationCase, on_delete=models.CASCADE, related_name="handover_items"
+    )
+    code = models.CharField(_("template code"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    category = models.CharField(_("category"), max_length=20, blank=True)
+    title = models.CharField(_("item"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    due_rule = models.CharField(_("due"), max_length=14, choices=Due, default=Due.FROM_END)
+    due_offset_days = models.SmallIntegerField(
+        _("days from the end date"), default=0, help_text=_("Negative: before the end date.")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status, default=Status.OPEN, db_index=True
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("handover item")
+        verbose_name_plural = _("handover checklist")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(completed_at__isnull=False),
+                name="handover_completed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SettlementLine(models.Model):
+    class Kind(models.TextChoices):
+        PENALTY = "penalty", _("penalty (违约金)")
+        REFUND = "refund", _("refund of prepaid fees")
+        DEPOSIT = "deposit", _("deposit (保证金/定金)")
+        COMMISSION = "commission", _("commissions owed")
+        FEE = "fee", _("fees owed")
+        DEDUCTION = "deduction", _("agreed deduction")
+        OTHER = "other", _("other")
+
+    class Direction(models.TextChoices):
+        TO_SHOP = "to_shop", _("the partner pays the shop")
+        TO_PARTNER = "to_partner", _("the shop pays the partner")
+
+    case = models.ForeignKey(
+        TerminationCase, on_delete=models.CASCADE, related_name="settlement_lines"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    direction = models.CharField(_("who pays whom"), max_length=10, choices=Direction)
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    is_claim = models.BooleanField(
+        _("a claim, not yet accepted"),
+        default=False,
+        help_text=_("E.g. a penalty claimed from the partner for breach."),
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    due_on = models.DateField(_("due by"), null=True, blank=True)
+    paid = models.BooleanField(_("paid"), default=False)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("settlement line")
+        verbose_name_plural = _("settlement")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="settlement_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid=False) | Q(paid_on__isnull=False), name="settlement_paid_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class FollowUpPlan(models.Model):
+    class NextStep(models.TextChoices):
+        SELF_OPERATE = "self_operate", _("run the account ourselves")
+        NEW_AGENCY = "new_agency", _("engage a new agency")
+        NEW_CREATORS = "new_creators", _("work with new creators")
+        ADJUST_MARKETING = "adjust_marketing", _("adjust the marketing plan")
+        OTHER = "other", _("other")
+
+    case = models.OneToOneField(TerminationCase, on_delete=models.CASCADE, related_name="plan")
+    next_step = models.CharField(_("what comes next"), max_length=20, choices=NextStep)
+    details = models.TextField(_("details"), blank=True)
+    review_on = models.DateField(_("review on"))
+    engage_again = models.BooleanField(_("may this partner be engaged again?"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow-up plan")
+        verbose_name_plural = _("follow-up plans")
+
+    def __str__(self) -> str:
+        return self.get_next_step_display()
+
+
+class Notice(models.Model):
+    """One row per letter version. Once issued, everything it shows is frozen in `snapshot` and
+    the PDF bytes are stored with their SHA-256; an issued letter never changes."""
+
+    class Kind(models.TextChoices):
+        TERMINATION = "termination", _("termination notice (解除合同通知书)")
+        CURE = "cure", _("cure notice (催告及附条件解除通知)")
+        OPEN_ENDED = "open_ended", _("notice ending an open-ended cooperation (终止合作通知函)")
+        MUTUAL = "mutual", _("confirmation of mutual termination (解除协议确认函)")
+        WITHDRAWAL = "withdrawal", _("withdrawal of a dispatched letter (撤回通知)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+        ISSUED = "issued", _("issued")
+        SUPERSEDED = "superseded", _("superseded")
+
+    class Language(models.TextChoices):
+        ZH = "zh", _("Chinese")
+        EN = "en", _("English")
+        BILINGUAL = "bilingual", _("Chinese and English (Chinese prevails)")
+
+    class Origin(models.TextChoices):
+        GENERATED = "generated", _("generated here")
+        EXTERNAL = "external", _("drafted outside the desk")
+
+    case = models.ForeignKey(TerminationCase, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind of letter"), max_length=12, choices=Kind)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin, default=Origin.GENERATED)
+    sequence = models.PositiveSmallIntegerField(_("letter number in the case"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    language = models.CharField(_("language"), max_length=10, choices=Language, default=Language.ZH)
+    facts = models.TextField(_("facts (as the letter states them)"), blank=True)
+    demands = models.TextField(_("particular demands"), blank=True)
+    cure_period_days = models.PositiveSmallIntegerField(
+        _("cure period (days)"), null=True, blank=True
+    )
+    withdraws = models.ForeignKey(
+        "self",
+        verbose_name=_("withdraws letter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="withdrawn_by",
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects letter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    letter_number = models.CharField(
+        _("letter number"), max_length=40, unique=True, null=True, blank=True
+    )
+    verification_code = models.CharField(
+        _("verification code"), max_length=20, unique=True, null=True, blank=True
+    )
+    snapshot = models.JSONField(_("frozen contents"), default=dict, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="letters/%Y/", blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    scanned_copy = models.FileField(
+        _("stamped copy as sent"),
+        upload_to="letters/scans/%Y/",
+        blank=True,
+        validators=[validate_document],
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    drafted_at = models.DateTimeField(_("drafted at"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["sequence", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "sequence", "version"], name="notice_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["issued", "superseded"]) | Q(issued_at__isnull=False),
+                name="notice_issued_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["issued", "superseded"], origin="generated")
+                | ~Q(sha256=""),
+                name="notice_issued_has_hash",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.letter_number or f"{self.case.reference}-L{self.sequence}-v{self.version}"
+
+    @property
+    def number_or_draft(self) -> str:
+        return self.letter_number or f"{self.case.reference}-L{self.sequence}-v{self.version}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status in (self.Status.ISSUED, self.Status.SUPERSEDED)
+
+
+class Delivery(models.Model):
+    """One channel by which a letter was sent, and what is proven of its arrival."""
+
+    class Method(models.TextChoices):
+        COURIER = "courier", _("courier (EMS) with tracking")
+        EMAIL = "email", _("e-mail")
+        PLATFORM = "platform", _("platform or messaging account")
+        IN_PERSON = "in_person", _("handed over in person")
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="deliveries")
+    method = models.CharField(_("method"), max_length=10, choices=Method)
+    reference = models.CharField(
+        _("tracking number or message reference"), max_length=120, blank=True
+    )
+    address = models.CharField(_("sent to"), max_length=300, blank=True)
+    dispatched_on = models.DateField(_("dispatched on"))
+    arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
+    refused = models.BooleanField(_("refused"), default=False)
+    refused_on = models.DateField(_("refused on"), null=True, blank=True)
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to="letters/deliveries/%Y/",
+        blank=True,
+        validators=[validate_document],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["dispatched_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrived_on__isnull=True) | Q(arrived_on__gte=F("dispatched_on")),
+                name="delivery_arrival_after_dispatch",
+            ),
+            models.CheckConstraint(
+                condition=Q(refused_on__isnull=True) | Q(refused_on__gte=F("dispatched_on")),
+                name="delivery_refusal_after_dispatch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.dispatched_on}"
+
+
+# --- Reminders (dashboard part) -----------------------------------------------------------
+
+
+class UserPreference(models.Model):
+    """The language a user's reminders are written in (the interface itself uses the cookie)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(
+        _("language for reminders"), max_length=10, choices=settings.LANGUAGES
+    )
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.language}"
+
+
+class Reminder(models.Model):
+    """A reminder that went out. The unique key makes each one go out once, however often
+    `send_reminders` runs."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        DIGEST = "digest", _("managers' daily digest")
+        WEBHOOK = "webhook", _("group webhook")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    case = models.ForeignKey(
+        TerminationCase, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    contract = models.ForeignKey(
+        "partners.Contract", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+__all__ = [
+    "AccountControl",
+    "Basis",
+    "CaseCounter",
+    "CaseEvent",
+    "Delivery",
+    "EvidenceFile",
+    "FollowUpPlan",
+    "HandoverItem",
+    "NegotiationEntry",
+    "Notice",
+    "PenaltyDirection",
+    "ReasonCategory",
+    "Reminder",
+    "SettlementLine",
+    "Stage",
+    "TerminationCase",
+    "UserPreference",
+]

@@ -1,0 +1,306 @@
+"""Reads of termination cases with their rules: the list, the case page, the partner page.
+
+Every function here fetches what its page shows in a fixed number of queries, however many
+events, letters, items or cases there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core import roles
+from terminations.models import (
+    OPEN_STAGES,
+    CaseEvent,
+    Delivery,
+    HandoverItem,
+    NegotiationEntry,
+    Notice,
+    Stage,
+    TerminationCase,
+)
+
+# The stages a case passes through in order, for the progress bar (withdrawn is off the path).
+STAGE_PATH = (
+    Stage.ASSESSMENT,
+    Stage.NEGOTIATION,
+    Stage.NOTICE,
+    Stage.HANDOVER,
+    Stage.REVIEW,
+    Stage.CLOSED,
+)
+
+
+def local_today() -> date:
+    """Today in Asia/Shanghai: the day every deadline is reasoned about."""
+    return timezone.localdate()
+
+
+def overdue_items_subquery(today: date) -> Exists:
+    return Exists(
+        HandoverItem.objects.filter(
+            case=OuterRef("pk"),
+            status=HandoverItem.Status.OPEN,
+            required=True,
+            due_date__lt=today,
+        )
+    )
+
+
+def overdue_q(today: date) -> Q:
+    """Open cases whose end date has passed, or with a required handover item past its due date
+    (needs the `has_overdue_items` annotation of case_base_queryset)."""
+    return Q(stage__in=OPEN_STAGES) & (Q(end_date__lt=today) | Q(has_overdue_items=True))
+
+
+def case_base_queryset() -> QuerySet[TerminationCase]:
+    """Cases with what a list row shows: partner, contract, owner, and the overdue-items flag."""
+    today = local_today()
+    return TerminationCase.objects.for_list().annotate(
+        has_overdue_items=overdue_items_subquery(today)
+    )
+
+
+def case_filterset(*, user, filters: Mapping | None):
+    """The bound CaseFilter for a querystring (its form is shown above the list)."""
+    from terminations.filters import CaseFilter
+
+    return CaseFilter(filters or None, queryset=case_base_queryset(), user=user)
+
+
+def case_list_queryset(*, user, filters: Mapping | None) -> QuerySet[TerminationCase]:
+    """The cases the list shows for `filters` (a querystring); every staff member sees every case.
+
+    Malformed values are ignored (the filter form shows the error), never a 500.
+    """
+    if not roles.can_view(user):
+        return TerminationCase.objects.none()
+    return case_filterset(user=user, filters=filters).qs
+
+
+def annotate_days_left(cases: Iterable[TerminationCase], today: date | None = None) -> None:
+    """Set `days_left` (to the end date, negative when past) and `is_overdue` on list rows."""
+    today = today or local_today()
+    for case in cases:
+        case.days_left = (case.end_date - today).days if case.end_date else None
+        case.days_ago = -case.days_left if case.days_left is not None else None
+        past_end = case.end_date is not None and case.end_date < today
+        overdue_items = bool(getattr(case, "has_overdue_items", False))
+        case.is_overdue = case.is_open and (past_end or overdue_items)
+
+
+def case_detail(reference: str) -> TerminationCase:
+    """A case with everything its page shows prefetched, or 404."""
+    queryset = TerminationCase.objects.select_related(
+        "partner", "partner__mcn", "contract", "contract__responsible", "owner", "opened_by", "plan"
+    ).prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        Prefetch("negotiations", queryset=NegotiationEntry.objects.select_related("recorded_by")),
+        Prefetch(
+            "handover_items",
+            queryset=HandoverItem.objects.select_related("owner", "completed_by"),
+        ),
+        "settlement_lines",
+        "evidence",
+        Prefetch(
+            "notices",
+            queryset=Notice.objects.select_related(
+                "drafted_by", "approved_by", "issued_by", "withdraws", "supersedes"
+            ).prefetch_related(
+                Prefetch("deliveries", queryset=Delivery.objects.select_related("recorded_by"))
+            ),
+        ),
+    )
+    return get_object_or_404(queryset, reference=reference)
+
+
+def case_plan(case: TerminationCase):
+    """The follow-up plan or None (select_related already fetched it)."""
+    try:
+        return case.plan
+    except TerminationCase.plan.RelatedObjectDoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The one date that matters most on a case page, with what it is and where it comes from."""
+
+    kind: str  # "end_date" | "handover" | "lapse"
+    label: str
+    on: date
+    days_left: int
+    explanation: str = ""
+    rule: str = ""
+    confirmed: bool = True
+
+
+def case_deadline(case: TerminationCase, *, today: date | None = None) -> Deadline | None:
+    """The end date (while it is ahead or the case is still before handover), else the next
+    handover due date, else — before any end date — the date the right to terminate lapses."""
+    today = today or local_today()
+    if case.stage not in OPEN_STAGES:
+        return None
+    if case.end_date and (
+        case.end_date >= today or case.stage in (Stage.ASSESSMENT, Stage.NEGOTIATION, Stage.NOTICE)
+    ):
+        return Deadline(
+            kind="end_date",
+            label=str(_("The cooperation ends")),
+            on=case.end_date,
+            days_left=(case.end_date - today).days,
+            explanation=case.end_date_explanation,
+            rule=case.end_date_rule,
+            confirmed=case.end_date_confirmed,
+        )
+    open_items = [
+        item
+        for item in case.handover_items.all()
+        if item.status == HandoverItem.Status.OPEN and item.due_date
+    ]
+    if open_items:
+        item = min(open_items, key=lambda i: (i.due_date, i.position, i.pk))
+        return Deadline(
+            kind="handover",
+            label=str(_("Next handover item due: %(title)s") % {"title": item.title}),
+            on=item.due_date,
+            days_left=(item.due_date - today).days,
+        )
+    if case.learned_on and not case.end_date:
+        from terminations.rules.dates import RulesError, right_to_terminate_lapses
+
+        limit = case.contract.termination_right_limit_days if case.contract_id else None
+        try:
+            lapse = right_to_terminate_lapses(known_on=case.learned_on, limit_days=limit)
+        except RulesError:
+            return None
+        return Deadline(
+            kind="lapse",
+            label=str(_("The right to terminate lapses")),
+            on=lapse.end,
+            days_left=(lapse.end - today).days,
+            explanation=lapse.explanation,
+            rule=lapse.rule,
+            confirmed=lapse.confirmed,
+        )
+    return None
+
+
+def localized_suggestions(suggestions: list[dict]) -> list[dict]:
+    """The service's settlement suggestions with `explanation` in the interface language."""
+    chinese = (get_language() or "").startswith("zh")
+    return [
+        {**s, "explanation": s.get("explanation_zh" if chinese else "explanation_en", "")}
+        for s in suggestions
+    ]
+
+
+def stage_progress(case: TerminationCase) -> list[dict]:
+    """The path of stages with each one's state (done / current / ahead) for the progress bar."""
+    if case.stage == Stage.WITHDRAWN:
+        return [{"stage": Stage.WITHDRAWN, "label": Stage.WITHDRAWN.label, "state": "current"}]
+    current = STAGE_PATH.index(case.stage)
+    return [
+        {
+            "stage": stage,
+            "label": stage.label,
+            "state": "done" if i < current else "current" if i == current else "ahead",
+        }
+        for i, stage in enumerate(STAGE_PATH)
+    ]
+
+
+def partner_cases(partner) -> QuerySet[TerminationCase]:
+    """A partner's cases, newest first, for the partner page (one query)."""
+    return TerminationCase.objects.filter(partner=partner).select_related("contract", "owner")
+
+
+def assignable_users() -> QuerySet:
+    """Who can own a case or a handover item: staff and managers."""
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=(roles.STAFF, roles.MANAGERS)) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
+# --- The timeline in the reader's language ------------------------------------------------
+#
+# A CaseEvent's `message` is stored once, in the language active when it was written (a command
+# writes English, a Chinese page Chinese). Where the event's data carries both languages or
+# structured values, the timeline rebuilds the sentence in the reader's language instead; the
+# stored message remains the fallback (user-typed text: reasons, summaries, terms, titles).
+
+
+def _event_text(event: CaseEvent, *, chinese: bool, notices: dict, lines: dict) -> str:
+    from terminations.models import FollowUpPlan, SettlementLine
+
+    data = event.data if isinstance(event.data, dict) else {}
+    kind = event.kind
+    Kind = CaseEvent.Kind
+    if kind == Kind.END_DATE_SET:
+        text = data.get("explanation_zh" if chinese else "explanation_en")
+        return str(text or event.message)
+    if kind == Kind.REFUSED:
+        return str(
+            _(
+                "Delivery refused: a refusal is a risk, not a certainty. Prove arrival another "
+                "way if you can."
+            )
+        )
+    if kind == Kind.NOTICE_SUPERSEDED and data.get("notice") in notices:
+        new = notices.get(data.get("superseded_by"))
+        if new is not None:
+            return str(
+                _("%(old)s is superseded by %(new)s.")
+                % {"old": notices[data["notice"]].number_or_draft, "new": new.number_or_draft}
+            )
+    if kind == Kind.NOTICE_DRAFTED and data.get("corrects") in notices:
+        return str(
+            _("Correction of %(number)s drafted.")
+            % {"number": notices[data["corrects"]].number_or_draft}
+        )
+    if kind == Kind.SETTLEMENT_RECORDED:
+        line = lines.get(data.get("line"))
+        what = ""
+        if line is not None:
+            what = line.description or line.get_kind_display()
+        elif data.get("kind") in SettlementLine.Kind.values:
+            what = event.message or SettlementLine.Kind(data["kind"]).label
+        if what and data.get("paid_on"):
+            return str(_("Paid: %(line)s") % {"line": what})
+        if what:
+            return str(what)
+    if kind == Kind.PLAN_RECORDED and data.get("next_step") in FollowUpPlan.NextStep.values:
+        return str(FollowUpPlan.NextStep(data["next_step"]).label)
+    if kind == Kind.REMINDER_SENT and data.get("due_on"):
+        recipient = event.message.rpartition("→")[2].strip()
+        return str(
+            _("Reminder sent to %(user)s (due %(date)s).")
+            % {"user": recipient or "—", "date": data["due_on"]}
+        )
+    return event.message
+
+
+def case_timeline(case: TerminationCase) -> list[CaseEvent]:
+    """The case's events newest first, each with `text`: its message in the reader's language
+    where the data allows (no queries beyond case_detail's prefetches)."""
+    chinese = (get_language() or "").startswith("zh")
+    notices = {n.pk: n for n in case.notices.all()}
+    lines = {line.pk: line for line in case.settlement_lines.all()}
+    events = list(case.events.all())
+    for event in events:
+        event.text = _event_text(event, chinese=chinese, notices=notices, lines=lines)
+    events.reverse()
+    return events

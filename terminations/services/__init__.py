@@ -1,0 +1,37 @@
+"""The only way a termination case changes. Views call these functions; see DESIGN.md.
+
+Each submodule lists its public names in ``__all__``; they are all available from here.
+"""
+
+from terminations.services import cases, deliveries, handover, settlement
+from terminations.services._base import (
+    TransitionError,
+    case_warnings,
+    lock_case,
+    record_event,
+    require_editor,
+    require_manager,
+)
+from terminations.services.cases import *  # noqa: F403
+from terminations.services.deliveries import *  # noqa: F403
+from terminations.services.handover import *  # noqa: F403
+from terminations.services.settlement import *  # noqa: F403
+
+__all__ = [
+    "TransitionError",
+    "case_warnings",
+    "lock_case",
+    "record_event",
+    "require_editor",
+    "require_manager",
+    *cases.__all__,
+    *deliveries.__all__,
+    *handover.__all__,
+    *settlement.__all__,
+]
+
+try:  # the letters part (notices.py) is written by another engineer and may not exist yet
+    from terminations.services.notices import *  # noqa: F403
+except ImportError as error:  # pragma: no cover - only while notices.py is missing
+    if getattr(error, "name", "") != "terminations.services.notices":
+        raise

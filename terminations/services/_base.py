@@ -1,0 +1,144 @@
+"""What every workflow service shares: the domain error, the row lock, the event writer and the
+role checks. Services refuse on the server; a hidden button is never the only guard."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import roles
+from terminations.models import CaseEvent, TerminationCase
+
+
+class TransitionError(Exception):
+    """A refused change. ``str(error)`` is the translated message shown to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def local_today() -> date:
+    """'Today' is the date in Asia/Shanghai (settings.TIME_ZONE), not in UTC."""
+    return timezone.localdate()
+
+
+def lock_case(case: TerminationCase | int) -> TerminationCase:
+    """Re-read the case with its row locked until the end of the transaction.
+
+    Call inside ``transaction.atomic``. Guards must look at the returned object, never at the
+    caller's (possibly stale) instance: that is what gives two concurrent requests one result.
+    """
+    pk = case if isinstance(case, int) else case.pk
+    return TerminationCase.objects.select_for_update().get(pk=pk)
+
+
+def record_event(
+    *,
+    case: TerminationCase,
+    actor,
+    kind: str,
+    message: str = "",
+    from_stage: str = "",
+    to_stage: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        message=str(message),
+        from_stage=from_stage,
+        to_stage=to_stage,
+        data=data or {},
+    )
+
+
+def require_editor(user) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise TransitionError(_("You must be logged in to change a case."))
+    if not roles.can_edit(user):
+        raise TransitionError(
+            _("You may not change cases: only staff and managers can. Viewers read only.")
+        )
+
+
+def require_manager(user) -> None:
+    require_editor(user)
+    if not roles.is_manager(user):
+        raise TransitionError(_("Only a manager may do this."))
+
+
+def require_text(value: str | None, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise TransitionError(message)
+    return text
+
+
+def set_warnings(case: TerminationCase, warnings: list[str]) -> TerminationCase:
+    """Attach warnings to the returned instance (not stored: they are recomputed each time)."""
+    case.warnings = list(warnings)
+    return case
+
+
+LAPSE_WARNING_DAYS = 30
+
+
+def case_warnings(case: TerminationCase) -> list[str]:
+    """What staff should see before they act: the right to terminate running out (art. 564),
+    a refused delivery as the only proof of arrival, the entrustment basis's exposure."""
+    from terminations.models import Basis, Delivery, Notice
+    from terminations.rules.dates import RulesError, right_to_terminate_lapses
+
+    warnings: list[str] = []
+    today = local_today()
+    deliveries = Delivery.objects.filter(notice__case=case).exclude(
+        notice__kind=Notice.Kind.WITHDRAWAL
+    )
+    arrived = deliveries.filter(arrived_on__isnull=False).exists()
+    refused = deliveries.filter(refused=True).exists()
+    if case.learned_on and case.basis != Basis.MUTUAL and case.is_open and not arrived:
+        limit = case.contract.termination_right_limit_days if case.contract_id else None
+        try:
+            lapse = right_to_terminate_lapses(known_on=case.learned_on, limit_days=limit)
+        except RulesError:
+            lapse = None
+        if lapse is not None:
+            if lapse.end < today:
+                warnings.append(
+                    _(
+                        "The right to terminate may have lapsed on %(date)s (Civil Code art. 564): "
+                        "check before relying on it."
+                    )
+                    % {"date": lapse.end.isoformat()}
+                )
+            elif (lapse.end - today).days <= LAPSE_WARNING_DAYS:
+                warnings.append(
+                    _(
+                        "The right to terminate lapses on %(date)s (Civil Code art. 564): "
+                        "%(days)s days left to exercise it."
+                    )
+                    % {"date": lapse.end.isoformat(), "days": (lapse.end - today).days}
+                )
+    if refused and not arrived:
+        warnings.append(
+            _(
+                "The only proof of arrival is a refused delivery: a refusal is a risk, not a "
+                "certainty. Try another channel the contract names."
+            )
+        )
+    if case.basis == Basis.ENTRUSTMENT:
+        warnings.append(
+            _(
+                "On the entrustment basis (art. 933) the shop owes the agency's direct loss and, "
+                "for a paid contract, its lost profit."
+            )
+        )
+    return warnings

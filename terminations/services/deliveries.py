@@ -1,0 +1,370 @@
+"""How letters were sent and what is proven of their arrival; the end date that follows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from terminations.models import (
+    FINAL_STAGES,
+    Basis,
+    CaseEvent,
+    Delivery,
+    Notice,
+    TerminationCase,
+)
+from terminations.rules.dates import (
+    DateResult,
+    RulesError,
+    notice_end_for_contract,
+    notice_period_end,
+)
+from terminations.services._base import (
+    TransitionError,
+    case_warnings,
+    local_today,
+    lock_case,
+    record_event,
+    require_editor,
+    set_warnings,
+)
+from terminations.services.handover import handover_recompute_due_dates
+
+__all__ = [
+    "TERMINATION_KINDS",
+    "case_recompute_end_date",
+    "delivery_record_arrival",
+    "delivery_record_dispatch",
+    "delivery_record_refusal",
+    "end_date_for_case",
+]
+
+# Letters whose arrival ends the cooperation (a mutual confirmation and a withdrawal do not).
+TERMINATION_KINDS = (Notice.Kind.TERMINATION, Notice.Kind.CURE, Notice.Kind.OPEN_ENDED)
+
+
+def _check_date(day: date, *, label: str) -> None:
+    if day > local_today():
+        raise TransitionError(
+            _("The %(what)s date %(date)s is in the future.") % {"what": label, "date": day}
+        )
+
+
+def _lock_notice_case(notice: Notice) -> TerminationCase:
+    case = lock_case(notice.case_id)
+    if case.stage in FINAL_STAGES:
+        raise TransitionError(
+            _("The case is %(stage)s: deliveries can no longer be recorded.")
+            % {"stage": case.get_stage_display()}
+        )
+    return case
+
+
+@transaction.atomic
+def delivery_record_dispatch(
+    *,
+    notice: Notice,
+    by,
+    method: str,
+    dispatched_on: date,
+    reference: str = "",
+    address: str = "",
+    evidence=None,
+) -> Delivery:
+    require_editor(by)
+    case = _lock_notice_case(notice)
+    notice = Notice.objects.get(pk=notice.pk)
+    if notice.status != Notice.Status.ISSUED:
+        raise TransitionError(
+            _("Only an issued letter can be dispatched; %(number)s is %(status)s.")
+            % {"number": notice.number_or_draft, "status": notice.get_status_display()}
+        )
+    if method not in Delivery.Method.values:
+        raise TransitionError(_("Choose how the letter was sent."))
+    _check_date(dispatched_on, label=_("dispatch"))
+    if notice.issued_at and dispatched_on < timezone.localtime(notice.issued_at).date():
+        raise TransitionError(
+            _("The letter cannot be dispatched on %(date)s, before it was issued (%(issued)s).")
+            % {"date": dispatched_on, "issued": timezone.localtime(notice.issued_at).date()}
+        )
+    delivery = Delivery(
+        notice=notice,
+        method=method,
+        dispatched_on=dispatched_on,
+        reference=(reference or "").strip(),
+        address=(address or "").strip(),
+        recorded_by=by,
+    )
+    if evidence:
+        delivery.evidence = evidence
+    delivery.full_clean()
+    delivery.save()
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.DISPATCHED,
+        message=notice.number_or_draft,
+        data={
+            "notice": notice.pk,
+            "delivery": delivery.pk,
+            "method": method,
+            "dispatched_on": dispatched_on.isoformat(),
+            "reference": delivery.reference,
+        },
+    )
+    handover_recompute_due_dates(case=case)
+    return delivery
+
+
+def _lock_delivery(delivery: Delivery) -> tuple[TerminationCase, Delivery]:
+    case = _lock_notice_case(delivery.notice)
+    delivery = Delivery.objects.select_for_update().select_related("notice").get(pk=delivery.pk)
+    return case, delivery
+
+
+@transaction.atomic
+def delivery_record_arrival(*, delivery: Delivery, by, arrived_on: date, evidence=None) -> Delivery:
+    require_editor(by)
+    case, delivery = _lock_delivery(delivery)
+    if delivery.arrived_on:
+        raise TransitionError(
+            _("Its arrival is already recorded (%(date)s).") % {"date": delivery.arrived_on}
+        )
+    _check_date(arrived_on, label=_("arrival"))
+    if arrived_on < delivery.dispatched_on:
+        raise TransitionError(
+            _("A letter cannot arrive (%(arrived)s) before it was dispatched (%(dispatched)s).")
+            % {"arrived": arrived_on, "dispatched": delivery.dispatched_on}
+        )
+    delivery.arrived_on = arrived_on
+    fields = ["arrived_on"]
+    if evidence:
+        delivery.evidence = evidence
+        fields.append("evidence")
+    delivery.save(update_fields=fields)
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.ARRIVED,
+        message=delivery.notice.number_or_draft,
+        data={
+            "notice": delivery.notice_id,
+            "delivery": delivery.pk,
+            "arrived_on": arrived_on.isoformat(),
+        },
+    )
+    case_recompute_end_date(case=case, by=by)
+    return delivery
+
+
+@transaction.atomic
+def delivery_record_refusal(*, delivery: Delivery, by, refused_on: date, evidence=None) -> Delivery:
+    require_editor(by)
+    case, delivery = _lock_delivery(delivery)
+    if delivery.refused:
+        raise TransitionError(_("The refusal is already recorded."))
+    if delivery.arrived_on:
+        raise TransitionError(
+            _("Its arrival is already recorded (%(date)s).") % {"date": delivery.arrived_on}
+        )
+    _check_date(refused_on, label=_("refusal"))
+    if refused_on < delivery.dispatched_on:
+        raise TransitionError(
+            _("A letter cannot be refused (%(refused)s) before it was dispatched (%(dispatched)s).")
+            % {"refused": refused_on, "dispatched": delivery.dispatched_on}
+        )
+    delivery.refused = True
+    delivery.refused_on = refused_on
+    fields = ["refused", "refused_on"]
+    if evidence:
+        delivery.evidence = evidence
+        fields.append("evidence")
+    delivery.save(update_fields=fields)
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.REFUSED,
+        message=_(
+            "Delivery refused: a refusal is a risk, not a certainty. Prove arrival another way "
+            "if you can."
+        ),
+        data={
+            "notice": delivery.notice_id,
+            "delivery": delivery.pk,
+            "refused_on": refused_on.isoformat(),
+            "risk": True,
+        },
+    )
+    case_recompute_end_date(case=case, by=by)
+    return delivery
+
+
+# --- the end date -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndDate:
+    result: DateResult
+    notice: Notice | None
+    refused_only: bool
+
+
+def _same_day(day: date, *, zh: str, en: str, rule: str) -> DateResult:
+    return DateResult(
+        end=day,
+        nominal=day,
+        rolled=False,
+        confirmed=True,
+        rule=rule,
+        explanation_zh=zh + f"合同于{day.isoformat()}解除。",
+        explanation_en=en + f" The contract ends on {day.isoformat()}.",
+    )
+
+
+def _proof(notice: Notice) -> tuple[date, date, bool] | None:
+    """(proven day, dispatch day of that delivery, refused only) for a letter, or None."""
+    deliveries = list(notice.deliveries.all())
+    arrived = [d for d in deliveries if d.arrived_on]
+    if arrived:
+        best = min(arrived, key=lambda d: (d.arrived_on, d.dispatched_on))
+        return best.arrived_on, best.dispatched_on, False
+    refused = [d for d in deliveries if d.refused and d.refused_on]
+    if refused:
+        best = min(refused, key=lambda d: (d.refused_on, d.dispatched_on))
+        return best.refused_on, best.dispatched_on, True
+    return None
+
+
+def end_date_for_case(case: TerminationCase) -> EndDate | None:
+    """The end of the cooperation as the facts recorded so far prove it, or None."""
+    if case.basis == Basis.MUTUAL:
+        if not case.agreed_end_date or not case.countersigned_confirmation:
+            return None
+        day = case.agreed_end_date
+        return EndDate(
+            _same_day(
+                day,
+                zh=f"双方协商一致解除合同（民法典第562条第1款），约定终止日为{day.isoformat()}。",
+                en=f"Ended by mutual agreement (Civil Code art. 562 ¶1) on the agreed date {day.isoformat()}.",
+                rule="民法典第562条第1款",
+            ),
+            None,
+            False,
+        )
+    letters = (
+        Notice.objects.filter(case=case, status=Notice.Status.ISSUED, kind__in=TERMINATION_KINDS)
+        .prefetch_related("deliveries")
+        .order_by("sequence", "version")
+    )
+    proven = [(p, n) for n in letters if (p := _proof(n))]
+    if not proven:
+        return None
+    # The earliest proven arrival wins; a real arrival beats a refusal on the same day.
+    (arrival, dispatched, refused_only), notice = min(
+        proven, key=lambda pair: (pair[0][0], pair[0][2], pair[1].sequence)
+    )
+    proof_zh = "拒收日" if refused_only else "到达日"
+    proof_en = "Refused" if refused_only else "Arrival"
+    basis = case.basis
+    if basis == Basis.CONTRACTUAL and case.contract_id:
+        start = dispatched if case.contract.notice_counted_from == "dispatch" else arrival
+        result = notice_end_for_contract(contract=case.contract, start=start)
+    elif basis == Basis.BREACH:
+        cure_days = notice.cure_period_days or case.cure_period_days
+        if notice.kind == Notice.Kind.CURE and cure_days:
+            roll = case.contract.roll_over_rest_days if case.contract_id else True
+            result = notice_period_end(start=arrival, period=cure_days, unit="days", roll=roll)
+            result = replace(
+                result,
+                rule="民法典第563条；" + result.rule,
+                explanation_zh="催告通知给予的履行期限届满仍未履行的，合同解除（民法典第563条）。"
+                + result.explanation_zh,
+                explanation_en="If not cured by the end of the cure period the notice gives, "
+                "the contract ends then (Civil Code art. 563). " + result.explanation_en,
+            )
+        else:
+            result = _same_day(
+                arrival,
+                zh=f"因对方违约解除合同，通知到达对方时合同解除（民法典第565条）：{proof_zh}{arrival.isoformat()}。",
+                en=f"Termination for breach takes effect when the notice arrives (Civil Code art. 565): {proof_en.lower()} {arrival.isoformat()}.",
+                rule="民法典第563条、第565条",
+            )
+    elif basis == Basis.OPEN_ENDED:
+        result = notice_period_end(
+            start=arrival, period=case.reasonable_notice_days, unit="days", roll=True
+        )
+        result = replace(
+            result,
+            rule="民法典第563条第2款；" + result.rule,
+            explanation_zh=f"不定期继续性合同可随时解除，但应在合理期限之前通知对方（民法典第563条第2款），本案合理期限为{case.reasonable_notice_days}日。"
+            + result.explanation_zh,
+            explanation_en="An open-ended cooperation may be ended at any time after a "
+            f"reasonable period of notice (Civil Code art. 563 ¶2); here {case.reasonable_notice_days} days. "
+            + result.explanation_en,
+        )
+    elif basis == Basis.ENTRUSTMENT:
+        result = _same_day(
+            arrival,
+            zh=f"委托合同当事人可以随时解除（民法典第933条），通知到达时解除：{proof_zh}{arrival.isoformat()}。解除方应赔偿对方的直接损失及可以获得的利益（有偿委托）。",
+            en=f"An entrustment contract may be ended at any time (Civil Code art. 933), effective on arrival: {arrival.isoformat()}. The shop owes the agency's direct loss and, for a paid contract, its lost profit.",
+            rule="民法典第933条",
+        )
+    else:
+        return None
+    if refused_only:
+        result = replace(
+            result,
+            explanation_zh=result.explanation_zh
+            + "注意：仅有拒收记录作为到达证明，存在风险，并非确定。",
+            explanation_en=result.explanation_en
+            + " Note: the only proof of arrival is a refused delivery — a risk, not a certainty.",
+        )
+    return EndDate(result, notice, refused_only)
+
+
+@transaction.atomic
+def case_recompute_end_date(*, case: TerminationCase, by=None) -> TerminationCase:
+    """Fix the end date from what is proven; appends END_DATE_SET when it changes."""
+    case = lock_case(case)
+    try:
+        computed = end_date_for_case(case)
+    except RulesError as error:
+        raise TransitionError(str(error)) from error
+    if computed is None:
+        return set_warnings(case, case_warnings(case))
+    result = computed.result
+    values = {
+        "end_date": result.end,
+        "end_date_nominal": result.nominal,
+        "end_date_confirmed": result.confirmed,
+        "end_date_rule": result.rule[:100],
+        "end_date_explanation_zh": result.explanation_zh,
+        "end_date_explanation_en": result.explanation_en,
+    }
+    changed = [name for name, value in values.items() if getattr(case, name) != value]
+    if changed:
+        previous = case.end_date
+        for name in changed:
+            setattr(case, name, values[name])
+        case.save(update_fields=[*changed, "updated_at"])
+        record_event(
+            case=case,
+            actor=by,
+            kind=CaseEvent.Kind.END_DATE_SET,
+            message=result.explanation_en,
+            data={
+                **result.as_dict(),
+                # Both languages, so the timeline shows the reader's (the message is English).
+                "explanation_zh": result.explanation_zh,
+                "explanation_en": result.explanation_en,
+                "previous": previous.isoformat() if previous else None,
+                "notice": computed.notice.pk if computed.notice else None,
+                "refused_only": computed.refused_only,
+            },
+        )
+        handover_recompute_due_dates(case=case)
+    return set_warnings(case, case_warnings(case))

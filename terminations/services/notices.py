@@ -1,0 +1,463 @@
+"""The formal notice letters: draft → approved (manager) → issued (frozen PDF, stored once).
+
+Every function locks the case row, checks its preconditions, raises `TransitionError` with a
+translated message, saves with `update_fields` and appends a `CaseEvent`. Issuing renders the PDF
+inside the step itself, so that a missing glyph refuses the issue and a double-clicked button
+yields one letter (the second request waits for the lock, then finds the letter issued).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.fonts import missing_glyphs, missing_letter_requirements
+from core.validators import validate_document
+from terminations.models import Basis, CaseEvent, Notice, Stage, TerminationCase
+from terminations.services._base import (
+    TransitionError,
+    lock_case,
+    record_event,
+    require_editor,
+    require_manager,
+)
+from terminations.services.handover import handover_recompute_due_dates
+
+__all__ = [
+    "DRAFTING_STAGES",
+    "notice_approve",
+    "notice_by_verification_code",
+    "notice_correct",
+    "notice_draft",
+    "notice_issue",
+    "notice_matching_pdf",
+    "notice_record_external",
+    "notice_update_draft",
+    "notice_upload_scan",
+]
+
+# A letter is drafted, issued or recorded from the notice stage on, while the case is open.
+DRAFTING_STAGES = (Stage.NOTICE, Stage.HANDOVER, Stage.REVIEW)
+
+# Which kinds of letter fit which basis (DOMAIN.md §6); a withdrawal fits any.
+KINDS_FOR_BASIS = {
+    Basis.CONTRACTUAL: (Notice.Kind.TERMINATION,),
+    Basis.BREACH: (Notice.Kind.TERMINATION, Notice.Kind.CURE),
+    Basis.ENTRUSTMENT: (Notice.Kind.TERMINATION,),
+    Basis.OPEN_ENDED: (Notice.Kind.OPEN_ENDED,),
+    Basis.MUTUAL: (Notice.Kind.MUTUAL,),
+}
+EDITABLE_FIELDS = ("facts", "demands", "language", "cure_period_days")
+# Unambiguous characters for the printed verification code (no 0/O, 1/I/L).
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _require_drafting_stage(case: TerminationCase) -> None:
+    if case.stage not in DRAFTING_STAGES:
+        raise TransitionError(
+            _(
+                "Letters can only be drafted or issued while the case is at the notice stage or later (it is at “%(stage)s”)."
+            )
+            % {"stage": case.get_stage_display()}
+        )
+
+
+def _lock_notice(notice: Notice) -> tuple[TerminationCase, Notice]:
+    case = lock_case(notice.case_id)
+    notice = Notice.objects.select_for_update().select_related("case").get(pk=notice.pk)
+    notice.case = case
+    return case, notice
+
+
+def _check_kind(
+    *, case: TerminationCase, kind: str, withdraws: Notice | None, cure_days: int | None
+) -> None:
+    if kind not in Notice.Kind.values:
+        raise TransitionError(_("Unknown kind of letter."))
+    if kind == Notice.Kind.WITHDRAWAL:
+        if withdraws is None:
+            raise TransitionError(_("Choose the letter this withdrawal withdraws."))
+        if withdraws.case_id != case.pk or withdraws.kind == Notice.Kind.WITHDRAWAL:
+            raise TransitionError(_("A withdrawal must withdraw another letter of the same case."))
+        if withdraws.status != Notice.Status.ISSUED:
+            raise TransitionError(_("Only an issued letter can be withdrawn."))
+        if withdraws.deliveries.filter(arrived_on__isnull=False).exists():
+            raise TransitionError(
+                _(
+                    "That letter has already arrived: it can no longer be withdrawn "
+                    "(Civil Code art. 141)."
+                )
+            )
+        return
+    if not case.basis:
+        raise TransitionError(
+            _("Choose the basis for ending the cooperation before drafting a letter.")
+        )
+    if kind not in KINDS_FOR_BASIS.get(case.basis, ()):
+        raise TransitionError(
+            _("A %(kind)s does not fit the basis “%(basis)s”.")
+            % {"kind": Notice.Kind(kind).label, "basis": case.get_basis_display()}
+        )
+    if kind == Notice.Kind.CURE and not cure_days:
+        raise TransitionError(_("A cure notice needs a cure period in days."))
+
+
+def _next_sequence(case: TerminationCase) -> int:
+    return (Notice.objects.filter(case=case).aggregate(m=Max("sequence"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def notice_draft(
+    *,
+    case: TerminationCase,
+    by,
+    kind: str,
+    language: str = Notice.Language.ZH,
+    facts: str = "",
+    demands: str = "",
+    cure_period_days: int | None = None,
+    withdraws: Notice | None = None,
+) -> Notice:
+    require_editor(by)
+    case = lock_case(case)
+    _require_drafting_stage(case)
+    if language not in Notice.Language.values:
+        raise TransitionError(_("Unknown letter language."))
+    if kind == Notice.Kind.CURE:
+        cure_period_days = cure_period_days or case.cure_period_days
+    _check_kind(case=case, kind=kind, withdraws=withdraws, cure_days=cure_period_days)
+    notice = Notice.objects.create(
+        case=case,
+        kind=kind,
+        sequence=_next_sequence(case),
+        version=1,
+        language=language,
+        facts=facts.strip() or case.facts,
+        demands=demands.strip(),
+        cure_period_days=cure_period_days if kind == Notice.Kind.CURE else None,
+        withdraws=withdraws if kind == Notice.Kind.WITHDRAWAL else None,
+        drafted_by=by,
+    )
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.NOTICE_DRAFTED,
+        message=notice.number_or_draft,
+        data={"notice": notice.pk, "kind": kind, "language": language},
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_update_draft(*, notice: Notice, by, **fields) -> Notice:
+    """Change what a person writes (facts, particular demands), the language or the cure
+    period. Editing an approved draft sends it back for approval."""
+    require_editor(by)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TransitionError(
+            _("These fields cannot be changed: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    case, notice = _lock_notice(notice)
+    _require_drafting_stage(case)
+    if notice.status not in (Notice.Status.DRAFT, Notice.Status.APPROVED):
+        raise TransitionError(_("An issued letter never changes: correct it with a new version."))
+    if "language" in fields and fields["language"] not in Notice.Language.values:
+        raise TransitionError(_("Unknown letter language."))
+    if notice.kind == Notice.Kind.CURE and "cure_period_days" in fields:
+        if not fields["cure_period_days"]:
+            raise TransitionError(_("A cure notice needs a cure period in days."))
+    elif "cure_period_days" in fields:
+        fields.pop("cure_period_days")
+    changed = []
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(notice, name) != value:
+            setattr(notice, name, value)
+            changed.append(name)
+    if notice.status == Notice.Status.APPROVED and changed:
+        notice.status = Notice.Status.DRAFT
+        notice.approved_by = None
+        notice.approved_at = None
+        changed += ["status", "approved_by", "approved_at"]
+    if changed:
+        notice.save(update_fields=changed)
+        record_event(
+            case=case,
+            actor=by,
+            kind=CaseEvent.Kind.NOTICE_EDITED,
+            message=notice.number_or_draft,
+            data={"notice": notice.pk, "fields": sorted(set(changed) & set(EDITABLE_FIELDS))},
+        )
+    return notice
+
+
+@transaction.atomic
+def notice_approve(*, notice: Notice, by) -> Notice:
+    require_manager(by)
+    case, notice = _lock_notice(notice)
+    _require_drafting_stage(case)
+    if notice.status != Notice.Status.DRAFT:
+        raise TransitionError(
+            _("Only a draft can be approved; this letter is “%(status)s”.")
+            % {"status": notice.get_status_display()}
+        )
+    notice.status = Notice.Status.APPROVED
+    notice.approved_by = by
+    notice.approved_at = timezone.now()
+    notice.save(update_fields=["status", "approved_by", "approved_at"])
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.NOTICE_APPROVED,
+        message=notice.number_or_draft,
+        data={"notice": notice.pk},
+    )
+    return notice
+
+
+def _new_verification_code() -> str:
+    while True:
+        raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+        code = f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+        if not Notice.objects.filter(verification_code=code).exists():
+            return code
+
+
+def _check_letter_machinery() -> None:
+    problems = missing_letter_requirements()
+    if problems:
+        raise TransitionError(
+            _("Letters cannot be issued on this server: %(problem)s") % {"problem": problems[0][0]}
+        )
+
+
+@transaction.atomic
+def notice_issue(*, notice: Notice, by) -> Notice:
+    """Freeze the snapshot, render the PDF once, store bytes + SHA-256 + number + code."""
+    from terminations.letters.render import render_pdf
+    from terminations.letters.snapshot import build_snapshot, snapshot_texts
+
+    require_manager(by)
+    case, notice = _lock_notice(notice)
+    if notice.status in (Notice.Status.ISSUED, Notice.Status.SUPERSEDED):
+        raise TransitionError(
+            _("Letter %(number)s has already been issued.") % {"number": notice.letter_number}
+        )
+    _require_drafting_stage(case)
+    if notice.status != Notice.Status.APPROVED:
+        raise TransitionError(_("A manager must approve the letter before it is issued."))
+    if notice.kind == Notice.Kind.WITHDRAWAL:
+        withdrawn = Notice.objects.get(pk=notice.withdraws_id)
+        _check_kind(case=case, kind=notice.kind, withdraws=withdrawn, cure_days=None)
+    _check_letter_machinery()
+
+    number = f"{case.reference}-L{notice.sequence}-v{notice.version}"
+    if Notice.objects.filter(letter_number=number).exclude(pk=notice.pk).exists():
+        raise TransitionError(_("Letter number %(number)s is already taken.") % {"number": number})
+    code = _new_verification_code()
+    snapshot = build_snapshot(
+        notice, letter_number=number, verification_code=code, issued_on=timezone.localdate()
+    )
+    missing = missing_glyphs(snapshot_texts(snapshot))
+    if missing:
+        raise TransitionError(
+            _(
+                "The letter cannot be issued: the font has no glyph for %(chars)s. "
+                "Change the text (partner, facts, demands or shop profile) and try again."
+            )
+            % {"chars": " ".join(f"“{c}” (U+{ord(c):04X})" for c in missing[:10])}
+        )
+    pdf = render_pdf(snapshot)
+    digest = hashlib.sha256(pdf).hexdigest()
+
+    notice.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
+    notice.snapshot = snapshot
+    notice.sha256 = digest
+    notice.size = len(pdf)
+    notice.letter_number = number
+    notice.verification_code = code
+    notice.status = Notice.Status.ISSUED
+    notice.issued_by = by
+    notice.issued_at = timezone.now()
+    notice.save(
+        update_fields=[
+            "pdf",
+            "snapshot",
+            "sha256",
+            "size",
+            "letter_number",
+            "verification_code",
+            "status",
+            "issued_by",
+            "issued_at",
+        ]
+    )
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.NOTICE_ISSUED,
+        message=number,
+        data={"notice": notice.pk, "sha256": digest, "size": len(pdf)},
+    )
+    # Before-the-letter handover items fall due the day the first letter is issued.
+    handover_recompute_due_dates(case=case)
+    if notice.supersedes_id:
+        old = Notice.objects.select_for_update().get(pk=notice.supersedes_id)
+        if old.status == Notice.Status.ISSUED:
+            old.status = Notice.Status.SUPERSEDED
+            old.save(update_fields=["status"])
+            record_event(
+                case=case,
+                actor=by,
+                kind=CaseEvent.Kind.NOTICE_SUPERSEDED,
+                message=_("%(old)s is superseded by %(new)s.")
+                % {"old": old.number_or_draft, "new": number},
+                data={"notice": old.pk, "superseded_by": notice.pk},
+            )
+    return notice
+
+
+@transaction.atomic
+def notice_correct(*, notice: Notice, by) -> Notice:
+    """A new draft version of an issued letter; the old one is superseded when it is issued."""
+    require_editor(by)
+    case, notice = _lock_notice(notice)
+    _require_drafting_stage(case)
+    if notice.status != Notice.Status.ISSUED:
+        raise TransitionError(_("Only the current issued version of a letter can be corrected."))
+    if Notice.objects.filter(
+        supersedes=notice, status__in=(Notice.Status.DRAFT, Notice.Status.APPROVED)
+    ).exists():
+        raise TransitionError(_("A correction of this letter is already being drafted."))
+    version = (
+        Notice.objects.filter(case=case, sequence=notice.sequence).aggregate(m=Max("version"))["m"]
+        or 0
+    ) + 1
+    correction = Notice.objects.create(
+        case=case,
+        kind=notice.kind,
+        sequence=notice.sequence,
+        version=version,
+        language=notice.language,
+        facts=notice.facts,
+        demands=notice.demands,
+        cure_period_days=notice.cure_period_days,
+        withdraws=notice.withdraws,
+        supersedes=notice,
+        drafted_by=by,
+    )
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.NOTICE_DRAFTED,
+        message=_("Correction of %(number)s drafted.") % {"number": notice.number_or_draft},
+        data={"notice": correction.pk, "corrects": notice.pk},
+    )
+    return correction
+
+
+def _validated_file(file, label: str) -> None:
+    if not file:
+        raise TransitionError(_("Choose the file of the %(what)s.") % {"what": label})
+    try:
+        validate_document(file)
+    except ValidationError as error:
+        raise TransitionError(" ".join(error.messages)) from None
+
+
+@transaction.atomic
+def notice_record_external(
+    *, case: TerminationCase, by, kind: str, issued_on: date, scanned_copy, facts: str = ""
+) -> Notice:
+    """A letter drafted outside the desk, recorded with its scan: issued, origin external."""
+    require_manager(by)
+    case = lock_case(case)
+    _require_drafting_stage(case)
+    if kind not in Notice.Kind.values or kind == Notice.Kind.WITHDRAWAL:
+        raise TransitionError(_("Record an external withdrawal by drafting one here instead."))
+    if issued_on > timezone.localdate():
+        raise TransitionError(_("The date of the letter cannot be in the future."))
+    _validated_file(scanned_copy, _("signed copy"))
+    sequence = _next_sequence(case)
+    number = f"{case.reference}-L{sequence}-v1"
+    notice = Notice(
+        case=case,
+        kind=kind,
+        origin=Notice.Origin.EXTERNAL,
+        sequence=sequence,
+        version=1,
+        status=Notice.Status.ISSUED,
+        facts=facts.strip(),
+        letter_number=number,
+        snapshot={"origin": "external", "issued_on": issued_on.isoformat(), "facts": facts.strip()},
+        drafted_by=by,
+        issued_by=by,
+        issued_at=timezone.make_aware(datetime.combine(issued_on, time(12, 0))),
+    )
+    notice.scanned_copy.save(scanned_copy.name, scanned_copy, save=False)
+    notice.save()
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.NOTICE_RECORDED,
+        message=number,
+        data={"notice": notice.pk, "kind": kind, "issued_on": issued_on.isoformat()},
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_upload_scan(*, notice: Notice, by, file) -> Notice:
+    """The stamped, signed copy actually sent, kept with the letter as evidence."""
+    require_editor(by)
+    case, notice = _lock_notice(notice)
+    if not notice.is_issued:
+        raise TransitionError(_("Upload the signed copy after the letter has been issued."))
+    _validated_file(file, _("signed copy"))
+    notice.scanned_copy.save(file.name, file, save=False)
+    notice.save(update_fields=["scanned_copy"])
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.SCAN_UPLOADED,
+        message=notice.number_or_draft,
+        data={"notice": notice.pk},
+    )
+    return notice
+
+
+# --- reads: verification ------------------------------------------------------------------
+
+
+def notice_matching_pdf(*, data: bytes) -> Notice | None:
+    """The issued letter whose stored SHA-256 equals that of `data`, if any."""
+    digest = hashlib.sha256(data).hexdigest()
+    return (
+        Notice.objects.filter(sha256=digest, origin=Notice.Origin.GENERATED)
+        .exclude(status__in=(Notice.Status.DRAFT, Notice.Status.APPROVED))
+        .select_related("case", "case__partner", "issued_by")
+        .first()
+    )
+
+
+def notice_by_verification_code(code: str) -> Notice | None:
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(cleaned) != 12:
+        return None
+    formatted = f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
+    return (
+        Notice.objects.filter(verification_code=formatted)
+        .select_related("case", "case__partner", "issued_by")
+        .first()
+    )

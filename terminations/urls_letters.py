@@ -1,0 +1,26 @@
+"""Routes of the letters part (names are part of the terminations namespace)."""
+
+from django.urls import path
+
+from terminations.views import letters
+
+urlpatterns = [
+    path("cases/<str:reference>/letters/new/", letters.notice_new, name="notice_new"),
+    path(
+        "cases/<str:reference>/letters/external/",
+        letters.notice_record_external,
+        name="notice_record_external",
+    ),
+    path("letters/verify/", letters.notice_verify, name="notice_verify"),
+    path("letters/<int:pk>/", letters.notice_preview, name="notice_preview"),
+    path("letters/<int:pk>/edit/", letters.notice_edit, name="notice_edit"),
+    path("letters/<int:pk>/approve/", letters.notice_approve, name="notice_approve"),
+    path("letters/<int:pk>/issue/", letters.notice_issue, name="notice_issue"),
+    path("letters/<int:pk>/correct/", letters.notice_correct, name="notice_correct"),
+    path("letters/<int:pk>/scan/", letters.notice_scan_upload, name="notice_scan_upload"),
+    path("letters/<int:pk>/scan/download/", letters.notice_scan, name="notice_scan"),
+    path("letters/<int:pk>/pdf/", letters.notice_pdf, name="notice_pdf"),
+    path("letters/<int:pk>/deliveries/new/", letters.delivery_add, name="delivery_add"),
+    path("deliveries/<int:pk>/arrival/", letters.delivery_arrival, name="delivery_arrival"),
+    path("deliveries/<int:pk>/refusal/", letters.delivery_refusal, name="delivery_refusal"),
+]
