@@ -1,0 +1,85 @@
+"""Personas built once: a staff member, a manager, a viewer, a user in no group, and the
+anonymous visitor; plus clients logged in as each."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from core import roles
+
+
+def _user(username: str, group: str | None) -> User:
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, email=f"{username}@example.com"
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_fast_hashing(settings, tmp_path):
+    """Each test writes uploads into its own folder; PBKDF2's deliberate slowness only costs time."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    return _user("staff1", roles.STAFF)
+
+
+@pytest.fixture
+def manager_user(db) -> User:
+    return _user("manager1", roles.MANAGERS)
+
+
+@pytest.fixture
+def viewer_user(db) -> User:
+    return _user("viewer1", roles.VIEWERS)
+
+
+@pytest.fixture
+def nogroup_user(db) -> User:
+    return _user("nobody1", None)
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    return _client_for(staff_user)
+
+
+@pytest.fixture
+def manager_client(manager_user) -> Client:
+    return _client_for(manager_user)
+
+
+@pytest.fixture
+def viewer_client(viewer_user) -> Client:
+    return _client_for(viewer_user)
+
+
+@pytest.fixture
+def nogroup_client(nogroup_user) -> Client:
+    return _client_for(nogroup_user)
+
+
+@pytest.fixture
+def anon_client() -> Client:
+    return Client()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_holiday_calendar():
+    """Calendar years entered in one test's (rolled-back) transaction must not leak into the next."""
+    from terminations.rules import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()

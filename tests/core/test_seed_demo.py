@@ -1,0 +1,60 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from core.models import ShopProfile
+from partners.models import Contract, Partner
+from terminations.models import CaseEvent, TerminationCase
+from terminations.rules.choices import PeriodUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "partners": Partner.objects.count(),
+        "contracts": Contract.objects.count(),
+        "cases": TerminationCase.objects.count(),
+        "events": CaseEvent.objects.count(),
+        "profiles": ShopProfile.objects.count(),
+    }
+
+
+def test_seed_demo_builds_a_realistic_register_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    first = _counts()
+    output = capsys.readouterr().out
+    for username in ("manager", "staff", "viewer", "admin"):
+        assert username in output
+    assert "demo-2026" in output
+
+    assert Partner.objects.filter(kind=Partner.Kind.AGENCY).count() >= 3
+    assert Partner.objects.filter(kind=Partner.Kind.CREATOR).count() >= 5
+    assert Partner.objects.exclude(kind=Partner.Kind.MCN).count() >= 8
+    units = set(Contract.objects.values_list("notice_unit", flat=True))
+    assert units == {PeriodUnit.DAYS, PeriodUnit.MONTHS, PeriodUnit.WORKDAYS}
+    assert Contract.objects.filter(auto_renews=True).count() >= 2
+    assert Contract.objects.filter(written=False, end_date__isnull=True).exists()
+    assert Partner.objects.filter(mcn__isnull=False).exists()
+    assert first["profiles"] == 1
+    assert first["cases"] >= 8
+    assert set(TerminationCase.objects.values_list("stage", flat=True)) >= {
+        "assessment",
+        "negotiation",
+        "notice",
+        "handover",
+        "review",
+        "closed",
+        "withdrawn",
+    }
+
+    call_command("seed_demo")
+    assert _counts() == first
+
+
+def test_demo_users_can_log_in_with_the_printed_password():
+    call_command("seed_demo")
+    assert User.objects.get(username="staff").check_password("demo-2026")
+    assert User.objects.get(username="manager").groups.filter(name="managers").exists()
+    assert User.objects.get(username="viewer").groups.filter(name="viewers").exists()

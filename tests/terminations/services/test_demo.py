@@ -1,0 +1,79 @@
+"""Demo cases: every stage, built through the services, idempotent, robust to the register given."""
+
+from datetime import date
+
+from partners.models import Contract
+from terminations.demo import DEMO_MARKER, seed_demo_cases
+from terminations.models import CaseEvent, HandoverItem, Stage, TerminationCase
+from terminations.rules.choices import CountedFrom, PeriodUnit
+from tests.factories import ContractFactory, CreatorFactory, PartnerFactory
+
+TODAY = date(2026, 6, 1)
+
+
+def register():
+    agencies = [PartnerFactory() for _ in range(3)]
+    creators = [CreatorFactory() for _ in range(5)]
+    contracts = [
+        ContractFactory(partner=agencies[0]),
+        ContractFactory(partner=agencies[1], notice_period=3, notice_unit=PeriodUnit.MONTHS),
+        ContractFactory(
+            partner=agencies[2],
+            notice_period=15,
+            notice_unit=PeriodUnit.WORKDAYS,
+            notice_counted_from=CountedFrom.DISPATCH,
+            channel=Contract.Channel.LAIKE,
+        ),
+        ContractFactory(partner=creators[0], title="带货合作协议"),
+    ]
+    return agencies + creators, contracts
+
+
+def test_seed_demo_cases_every_stage_and_idempotent(staff_user, manager_user):
+    partners, contracts = register()
+    cases = seed_demo_cases(
+        staff=staff_user, manager=manager_user, partners=partners, contracts=contracts, today=TODAY
+    )
+    assert len(cases) == 9
+    stages = [c.stage for c in TerminationCase.objects.filter(pk__in=[c.pk for c in cases])]
+    for stage in Stage.values:
+        assert stage in stages, stage
+    assert all(c.facts.startswith(DEMO_MARKER) for c in cases)
+
+    by_stage = {}
+    for case in TerminationCase.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"):
+        by_stage.setdefault(case.stage, []).append(case)
+    notice = by_stage[Stage.NOTICE][0]
+    deliveries = [d for n in notice.notices.all() for d in n.deliveries.all()]
+    assert deliveries and all(d.arrived_on is None for d in deliveries)
+    soon, overdue = by_stage[Stage.HANDOVER]
+    assert TODAY < soon.end_date <= date(2026, 6, 8)
+    assert overdue.end_date < TODAY
+    assert overdue.handover_items.filter(
+        status=HandoverItem.Status.OPEN, due_date__lt=TODAY
+    ).exists()
+    assert by_stage[Stage.NEGOTIATION][0].negotiations.count() == 2
+    reviews = by_stage[Stage.REVIEW]
+    assert len(reviews) == 2  # one reached review, one was reopened
+    assert all(r.settlement_lines.exists() and hasattr(r, "plan") for r in reviews)
+    assert any(r.events.filter(kind=CaseEvent.Kind.REOPENED).exists() for r in reviews)
+
+    again = seed_demo_cases(
+        staff=staff_user, manager=manager_user, partners=partners, contracts=contracts, today=TODAY
+    )
+    assert [c.pk for c in again] == [c.pk for c in cases]
+    assert TerminationCase.objects.count() == 9
+
+
+def test_seed_demo_cases_with_few_partners(staff_user, manager_user):
+    creator = CreatorFactory()
+    cases = seed_demo_cases(
+        staff=staff_user, manager=manager_user, partners=[creator], contracts=[], today=TODAY
+    )
+    assert len(cases) == 1
+    assert (
+        seed_demo_cases(
+            staff=staff_user, manager=manager_user, partners=[], contracts=[], today=TODAY
+        )
+        == cases
+    )

@@ -1,0 +1,128 @@
+"""The handover checklist: made per partner kind and channel, security first, worked item by item."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from partners.models import Contract
+from terminations.handover_templates import AGENCY_ITEMS, CREATOR_ITEMS, LAIKE_ITEMS
+from terminations.models import Basis, CaseEvent, HandoverItem, Notice, Stage
+from terminations.services import (
+    TransitionError,
+    case_recompute_end_date,
+    delivery_record_dispatch,
+    handover_item_assign,
+    handover_item_complete,
+    handover_item_reopen,
+    handover_item_waive,
+)
+from tests.factories import ContractFactory, CreatorFactory, PartnerFactory
+from tests.terminations.factories import deliver, issue_letter, open_case, place_in_stage
+
+
+def codes(case):
+    return list(case.handover_items.order_by("position").values_list("code", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("kind", "channel", "expected"),
+    [
+        ("agency", "doudian", AGENCY_ITEMS),
+        ("agency", "laike", AGENCY_ITEMS + LAIKE_ITEMS),
+        ("creator", "doudian", CREATOR_ITEMS),
+        ("creator", "laike", CREATOR_ITEMS + LAIKE_ITEMS),
+        ("creator", None, CREATOR_ITEMS),
+    ],
+)
+def test_checklist_per_kind_and_channel(staff_user, kind, channel, expected):
+    partner = (PartnerFactory if kind == "agency" else CreatorFactory)()
+    contract = ContractFactory(partner=partner, channel=channel) if channel else None
+    case = open_case(by=staff_user, partner=partner, contract=contract, with_contract=False)
+    assert sorted(codes(case)) == sorted(t.code for t in expected)
+    assert all(item.owner == staff_user for item in case.handover_items.all())
+
+
+def test_security_items_come_first_and_are_due_before_the_letter(staff_user):
+    case = open_case(by=staff_user)
+    items = list(case.handover_items.order_by("position"))
+    security = [i for i in items if i.category == "security"]
+    assert len(security) == 3
+    assert items[: len(security)] == security
+    assert all(i.due_rule == HandoverItem.Due.BEFORE_LETTER for i in security)
+    assert all(i.due_date is None for i in items)  # no letter, no end date yet
+
+
+def test_due_dates_follow_the_end_date_and_the_first_letter(staff_user):
+    case = place_in_stage(
+        open_case(by=staff_user, partner=CreatorFactory(), basis=Basis.OPEN_ENDED), Stage.NOTICE
+    )
+    letter = issue_letter(case, kind=Notice.Kind.OPEN_ENDED, issued_on=date(2026, 5, 4))
+    delivery_record_dispatch(
+        notice=letter, by=staff_user, method="courier", dispatched_on=date(2026, 5, 4)
+    )
+    deliver(letter, dispatched_on=date(2026, 5, 4), arrived_on=date(2026, 5, 6))
+    case = case_recompute_end_date(case=case, by=staff_user)
+    end = case.end_date
+    assert end == date(2026, 6, 5)
+    plans = case.handover_items.get(code="creator_targeted_plans")
+    assert plans.due_date == end - timedelta(days=2)
+    commissions = case.handover_items.get(code="creator_commissions")
+    assert commissions.due_date == end + timedelta(days=30)
+
+
+def test_before_letter_items_due_on_first_dispatch(staff_user):
+    case = place_in_stage(open_case(by=staff_user, basis=Basis.OPEN_ENDED), Stage.NOTICE)
+    letter = issue_letter(case, kind=Notice.Kind.OPEN_ENDED, issued_on=date(2026, 5, 20))
+    delivery_record_dispatch(
+        notice=letter, by=staff_user, method="email", dispatched_on=date(2026, 5, 21)
+    )
+    passwords = case.handover_items.get(code="agency_passwords")
+    assert passwords.due_date == date(2026, 5, 20)
+
+
+def test_complete_reopen_assign(staff_user, manager_user, viewer_user):
+    case = open_case(by=staff_user)
+    item = case.handover_items.first()
+    with pytest.raises(TransitionError):
+        handover_item_complete(item=item, by=viewer_user)
+    item = handover_item_complete(item=item, by=staff_user, note="Changed at 10:05")
+    assert item.status == HandoverItem.Status.DONE
+    assert item.completed_by == staff_user and item.completed_at
+    with pytest.raises(TransitionError):
+        handover_item_complete(item=item, by=staff_user)
+    item = handover_item_reopen(item=item, by=staff_user)
+    assert item.status == HandoverItem.Status.OPEN and item.completed_at is None
+    item = handover_item_assign(item=item, by=staff_user, owner=manager_user)
+    assert item.owner == manager_user
+    with pytest.raises(TransitionError):
+        handover_item_assign(item=item, by=staff_user, owner=viewer_user)
+    kinds = set(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+    assert {CaseEvent.Kind.HANDOVER_DONE, CaseEvent.Kind.HANDOVER_REOPENED} <= kinds
+
+
+def test_waiving_is_manager_only_and_needs_a_note(staff_user, manager_user):
+    case = open_case(by=staff_user)
+    item = case.handover_items.last()
+    with pytest.raises(TransitionError, match="manager"):
+        handover_item_waive(item=item, by=staff_user, note="not needed")
+    item.refresh_from_db()
+    assert item.status == HandoverItem.Status.OPEN
+    with pytest.raises(TransitionError):
+        handover_item_waive(item=item, by=manager_user, note=" ")
+    item = handover_item_waive(item=item, by=manager_user, note="No ad account was ever shared.")
+    assert item.status == HandoverItem.Status.WAIVED
+    assert item.completed_by == manager_user
+    # Only a manager may undo a waiver.
+    with pytest.raises(TransitionError):
+        handover_item_reopen(item=item, by=staff_user)
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.HANDOVER_WAIVED).count() == 1
+
+
+def test_checklist_frozen_when_case_is_final(staff_user):
+    case = place_in_stage(open_case(by=staff_user), Stage.CLOSED)
+    with pytest.raises(TransitionError):
+        handover_item_complete(item=case.handover_items.first(), by=staff_user)
+
+
+def test_laike_contract_channel_value():
+    assert Contract.Channel.LAIKE == "laike"
