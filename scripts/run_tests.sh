@@ -4,7 +4,6 @@ set -u
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PG_URL=${PG_URL:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}}
-export DJANGO_ALLOW_ASYNC_UNSAFE=true
 status=0
 
 echo "=== Test run 1/2: SQLite ==="

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
+import terminations.converters  # noqa: F401  (registers <caseref:…>)
 from terminations.views import letters
 
 urlpatterns = [
-    path("cases/<str:reference>/letters/new/", letters.notice_new, name="notice_new"),
+    path("cases/<caseref:reference>/letters/new/", letters.notice_new, name="notice_new"),
     path(
-        "cases/<str:reference>/letters/external/",
+        "cases/<caseref:reference>/letters/external/",
         letters.notice_record_external,
         name="notice_record_external",
     ),

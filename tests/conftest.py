@@ -8,12 +8,39 @@ from django.test import Client
 from core import roles
 
 
+def restore_role_groups() -> None:
+    """Create the three role groups with their permissions, as the data migrations did.
+
+    A transactional test (the browser journeys, the concurrency tests) ends by flushing every
+    table, the groups included; on PostgreSQL the content types then come back with new ids.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    # The migration helper clears `models_module` on the app configs it is given (meant for
+    # historical apps); on the live registry that must be put back.
+    saved = {config.label: config.models_module for config in apps.get_app_configs()}
+    try:
+        roles.sync_group_permissions(apps)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = saved[config.label]
+
+
+def role_group(name: str) -> Group:
+    """The role group, put back first if a transactional test flushed it."""
+    if not Group.objects.filter(name=name).exists():
+        restore_role_groups()
+    return Group.objects.get(name=name)
+
+
 def _user(username: str, group: str | None) -> User:
     user = User.objects.create_user(
         username=username, password="pw-" + username, email=f"{username}@example.com"
     )
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(role_group(group))
     return user
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import restore_role_groups
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -54,28 +56,12 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
-def _restore_role_groups() -> None:
-    """Create the three role groups with their permissions (a data migration made them)."""
-    from django.apps import apps
-
-    from core.roles import sync_group_permissions
-
-    # The migration helper clears `models_module` on the app configs it is given (meant for
-    # historical apps); on the live registry that must be put back.
-    saved = {config.label: config.models_module for config in apps.get_app_configs()}
-    try:
-        sync_group_permissions(apps)
-    finally:
-        for config in apps.get_app_configs():
-            config.models_module = saved[config.label]
-
-
 @pytest.fixture(autouse=True)
 def _role_groups(request):
     """The journey before this one flushed the groups away: put them back."""
     if "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
-        _restore_role_groups()
+        restore_role_groups()
 
 
 def login(page, live_server, username: str, password: str) -> None:

@@ -7,7 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
 
@@ -15,6 +15,7 @@ from core import roles
 from terminations.models import Reminder, Stage, UserPreference
 from terminations.reminders import send_reminders
 from terminations.tasks import send_reminders_task
+from tests.conftest import role_group
 from tests.factories import ContractFactory
 
 from .conftest import TODAY, make_case, make_item
@@ -23,7 +24,7 @@ from .conftest import TODAY, make_case, make_item
 @pytest.fixture
 def responsible(db) -> User:
     user = User.objects.create_user("responsible1", email="responsible1@example.com")
-    user.groups.add(Group.objects.get(name=roles.STAFF))
+    user.groups.add(role_group(roles.STAFF))
     UserPreference.objects.create(user=user, language="en")
     return user
 
