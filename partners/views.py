@@ -77,7 +77,8 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         # Archived partners stay out of the way unless asked for.
         partners = partners.exclude(status=Partner.Status.ARCHIVED)
     filterset = PartnerFilter(request.GET, queryset=partners)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = filterset.qs if filterset.qs.ordered else filterset.qs.order_by("name", "pk")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "partners/list.html",

@@ -7,14 +7,17 @@ the preconditions (raising `TransitionError`), change, `save(update_fields=...)`
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -50,6 +53,8 @@ from terminations.services.deliveries import (
 )
 from terminations.services.handover import handover_checklist_create
 from terminations.transitions import TRANSITIONS, role_refusal, stage_refusal
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ASSESSMENT_FIELDS",
@@ -653,14 +658,20 @@ def _notify_new_owner(case_pk: int, owner_pk: int) -> None:
     case = TerminationCase.objects.filter(pk=case_pk).first()
     if owner is None or case is None or not owner.email:
         return
-    send_mail(
-        subject=_("Case %(reference)s is now yours") % {"reference": case.reference},
-        message=_("You are now the owner of termination case %(reference)s (%(partner)s).")
-        % {"reference": case.reference, "partner": case.partner},
-        from_email=None,
-        recipient_list=[owner.email],
-        fail_silently=True,
-    )
+    preference = getattr(owner, "preference", None)  # none yet: the site's default language
+    language = getattr(preference, "language", "") or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            send_mail(
+                subject=_("Case %(reference)s is now yours") % {"reference": case.reference},
+                message=_("You are now the owner of termination case %(reference)s (%(partner)s).")
+                % {"reference": case.reference, "partner": case.partner},
+                from_email=None,
+                recipient_list=[owner.email],
+            )
+    except (OSError, smtplib.SMTPException):
+        # The reassignment stands; the daily reminders will still reach the new owner.
+        logger.exception("Could not mail %s about case %s", owner.email, case.reference)
 
 
 @transaction.atomic

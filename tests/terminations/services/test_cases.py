@@ -17,6 +17,7 @@ from terminations.models import (
     ReasonCategory,
     Stage,
     TerminationCase,
+    UserPreference,
 )
 from terminations.services import (
     TransitionError,
@@ -454,6 +455,33 @@ def test_reassign_mails_new_owner_after_commit(
     assert len(callbacks) == 1
     assert mailoutbox and mailoutbox[0].to == [manager_user.email]
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.OWNER_CHANGED).exists()
+    assert "现在由您负责" in mailoutbox[0].subject or case.reference in mailoutbox[0].subject
+
+
+def test_reassign_mail_is_in_the_new_owners_language(
+    staff_user, manager_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    UserPreference.objects.create(user=manager_user, language="en")
+    case = open_case(by=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_reassign(case=case, by=staff_user, owner=manager_user)
+    assert mailoutbox[0].subject == f"Case {case.reference} is now yours"
+
+
+def test_a_failing_mail_server_does_not_undo_the_reassignment(
+    staff_user, manager_user, django_capture_on_commit_callbacks, settings
+):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},  # nothing listens there
+        }
+    }
+    case = open_case(by=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_reassign(case=case, by=staff_user, owner=manager_user)
+    case.refresh_from_db()
+    assert case.owner == manager_user
 
 
 # --- events --------------------------------------------------------------------------------
