@@ -19,11 +19,12 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from partners.models import Contract, Partner
 from terminations.models import (
@@ -278,6 +279,38 @@ def _day_number_sql(column: str) -> str:
     return f"julianday({column})"
 
 
+MEDIANS_CACHE_SECONDS = 600
+
+
+def cached_stage_medians(
+    *, today: date, owner: int | None, partner_kind: str | None, cases: QuerySet | None
+) -> dict[str, dict]:
+    """`stage_medians`, kept in the cache until the case history changes.
+
+    The medians read thousands of stage changes, the slowest work on the dashboard, yet they
+    change only when an event is written (every stage change, opening and reopening writes
+    one). The key therefore carries the newest event's id, read through the primary key (one
+    cheap query): any new event makes a new key. The ten-minute expiry bounds what a deletion
+    through the admin (which writes no event) could leave stale.
+    """
+    newest = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    key = ":".join(
+        (
+            "dashboard:stage-medians",
+            translation.get_language() or "",  # the result carries translated stage names
+            today.isoformat(),
+            str(owner or ""),
+            partner_kind or "",
+            str(newest),
+        )
+    )
+    medians = cache.get(key)
+    if medians is None:
+        medians = stage_medians(today=today, cases=cases)
+        cache.set(key, medians, MEDIANS_CACHE_SECONDS)
+    return medians
+
+
 def stage_medians(*, today: date, cases: QuerySet | None = None) -> dict[str, dict]:
     """Median and count of days spent in each stage, over stays that ended in the last 90 days.
 
@@ -452,8 +485,13 @@ def dashboard_figures(
     )
     lapsing = lapsing_cases(open_cases, today=today, until=horizon)
 
-    # 5. Medians per stage.
-    medians = stage_medians(today=today, cases=cases if (owner or partner_kind) else None)
+    # 5. Medians per stage (cached until the next event: see `cached_stage_medians`).
+    medians = cached_stage_medians(
+        today=today,
+        owner=owner,
+        partner_kind=partner_kind,
+        cases=cases if (owner or partner_kind) else None,
+    )
 
     open_link = {**base, "stage": "open"}
     stages = [

@@ -244,6 +244,37 @@ def test_stage_medians_from_events(staff_user):
     assert medians["handover"]["median"] is None
 
 
+def test_cached_medians_follow_every_new_event(staff_user):
+    case = make_case(stage=Stage.NOTICE)
+    case.opened_at = NOW - D(days=10)
+    case.save(update_fields=["opened_at"])
+    CaseEvent.objects.create(
+        case=case,
+        kind="stage_changed",
+        from_stage="assessment",
+        to_stage="notice",
+        created_at=NOW - D(days=6),
+    )
+    first = dashboard_figures(today=TODAY)["medians"]
+    assert first["assessment"]["median"] == 4.0
+    with CaptureQueriesContext(connection) as warm:
+        assert dashboard_figures(today=TODAY)["medians"] == first
+    with CaptureQueriesContext(connection) as cold:
+        cache.clear()
+        dashboard_figures(today=TODAY)
+    assert len(warm) == len(cold) - 1  # the medians' query was saved
+
+    CaseEvent.objects.create(
+        case=case,
+        kind="stage_changed",
+        from_stage="notice",
+        to_stage="handover",
+        created_at=NOW - D(days=2),
+    )
+    after = dashboard_figures(today=TODAY)["medians"]
+    assert after["notice"]["median"] == 4.0 and after["notice"]["count"] == 1
+
+
 def test_dashboard_page_renders_with_charts_and_tables(dataset, manager_client):
     manager_client.cookies["django_language"] = "en"
     response = manager_client.get(reverse("dashboard"), {"period": "30"})
