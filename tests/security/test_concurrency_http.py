@@ -24,7 +24,7 @@ from .conftest import open_case
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
