@@ -50,8 +50,8 @@ class CaseFilter(django_filters.FilterSet):
     ``partner_kind``  agency | creator | mcn
     ``owner``         a user's id, ``mine`` (the signed-in user) or ``none`` (no owner)
     ``reason``        a reason category (poor_results, service_quality, … see ReasonCategory)
-    ``overdue``       ``1``: open cases whose end date has passed, or with a required handover
-                      item past its due date
+    ``overdue``       ``1``: open cases not yet in handover whose end date has passed, or with
+                      a required handover item past its due date
     ``end_after``     end date on or after YYYY-MM-DD
     ``end_before``    end date on or before YYYY-MM-DD
     ``q``             text in the reference, the partner's name or company, or the contract number

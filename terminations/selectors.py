@@ -56,10 +56,17 @@ def overdue_items_subquery(today: date) -> Exists:
     )
 
 
+# Stages in which a passed end date means the case has fallen behind: the cooperation has ended
+# but nobody has moved on to the handover. In handover and review it is simply the past.
+BEHIND_AFTER_END_STAGES = (Stage.ASSESSMENT, Stage.NEGOTIATION, Stage.NOTICE)
+
+
 def overdue_q(today: date) -> Q:
-    """Open cases whose end date has passed, or with a required handover item past its due date
-    (needs the `has_overdue_items` annotation of case_base_queryset)."""
-    return Q(stage__in=OPEN_STAGES) & (Q(end_date__lt=today) | Q(has_overdue_items=True))
+    """Open cases still before the handover although their end date has passed, or with a
+    required handover item past its due date (needs case_base_queryset's `has_overdue_items`)."""
+    return Q(stage__in=OPEN_STAGES) & (
+        Q(stage__in=BEHIND_AFTER_END_STAGES, end_date__lt=today) | Q(has_overdue_items=True)
+    )
 
 
 def case_base_queryset() -> QuerySet[TerminationCase]:
@@ -93,7 +100,11 @@ def annotate_days_left(cases: Iterable[TerminationCase], today: date | None = No
     for case in cases:
         case.days_left = (case.end_date - today).days if case.end_date else None
         case.days_ago = -case.days_left if case.days_left is not None else None
-        past_end = case.end_date is not None and case.end_date < today
+        past_end = (
+            case.end_date is not None
+            and case.end_date < today
+            and case.stage in BEHIND_AFTER_END_STAGES
+        )
         overdue_items = bool(getattr(case, "has_overdue_items", False))
         case.is_overdue = case.is_open and (past_end or overdue_items)
 

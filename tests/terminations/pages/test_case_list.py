@@ -78,7 +78,6 @@ def cases(staff_user, manager_user):
         ("end_after=2026-06-01", {"agency"}),
         ("end_after=2026-03-01&end_before=2026-05-20", {"creator", "closed"}),
         ("q=阿花", {"creator"}),
-        ("overdue=1", {"creator"}),
     ],
 )
 def test_filters_narrow(staff_client, cases, query, expected):
@@ -96,9 +95,31 @@ def test_filter_by_owner_id_and_contract_number(staff_client, cases, manager_use
 
 
 def test_overdue_includes_overdue_handover_items(staff_client, cases):
+    # The creator's cooperation ended on 20 May and it is in handover: that alone is not late.
+    assert refs(staff_client.get(f"{URL}?overdue=1")) == set()
     HandoverItem.objects.filter(case=cases["agency"]).update(due_date=date(2026, 5, 1))
     response = staff_client.get(f"{URL}?overdue=1")
-    assert refs(response) == {cases["agency"].reference, cases["creator"].reference}
+    assert refs(response) == {cases["agency"].reference}
+
+
+def test_a_passed_end_date_is_overdue_only_before_the_handover(staff_client, staff_user):
+    ended = date(2026, 5, 20)  # today is 1 June 2026
+    stuck = open_case(by=staff_user, stage=Stage.NOTICE, basis="contractual", end_date=ended)
+    reviewing = open_case(
+        by=staff_user,
+        partner=CreatorFactory(),
+        stage=Stage.REVIEW,
+        basis="open_ended",
+        end_date=ended,
+    )
+    assert refs(staff_client.get(f"{URL}?overdue=1")) == {stuck.reference}
+    page = staff_client.get(URL).content.decode()
+    rows = {
+        ref: page.split(ref, 1)[1].split("</tr>", 1)[0]
+        for ref in (stuck.reference, reviewing.reference)
+    }
+    assert "bi-exclamation-triangle" in rows[stuck.reference]
+    assert "bi-exclamation-triangle" not in rows[reviewing.reference]
 
 
 def test_dashboard_link_combination(staff_client, cases, staff_user):
