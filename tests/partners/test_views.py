@@ -298,6 +298,22 @@ def test_contract_list_filters_by_partner_kind_channel_and_renewal(staff_client)
     assert numbers({"auto_renews": "false"}) == ["A-1"]
 
 
+def test_contract_list_form_keeps_the_dashboards_cutoff_filters(staff_client, staff_user):
+    response = staff_client.get(
+        reverse("partners:contract_list"),
+        {
+            "auto_renews": "true",
+            "renewal_cutoff_after": "2026-11-23",
+            "renewal_cutoff_before": "2026-12-23",
+            "responsible": staff_user.pk,
+        },
+    )
+    page = response.content.decode()
+    assert 'name="renewal_cutoff_after" value="2026-11-23"' in page
+    assert 'name="renewal_cutoff_before" value="2026-12-23"' in page
+    assert f'type="hidden" name="responsible" value="{staff_user.pk}"' in page
+
+
 def _list_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("partners:list"))
