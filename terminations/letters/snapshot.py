@@ -208,6 +208,9 @@ def _contract(contract, profile: dict[str, str]) -> dict[str, str] | None:
         "clause_counting": contract.clause_counting,
         "notice_period": contract.notice_period,
         "notice_unit": contract.notice_unit,
+        "counted_from": contract.notice_counted_from,
+        "first_day_counts": contract.first_day_counts,
+        "roll_over_rest_days": contract.roll_over_rest_days,
     }
 
 
@@ -311,17 +314,32 @@ def _end_paragraphs(notice, case, contract: dict | None) -> list[dict[str, str]]
             )
         )
     elif basis == "contractual":
-        period = (contract or {}).get("notice_period") or 30
-        unit = (contract or {}).get("notice_unit") or "days"
+        terms = contract or {}
+        period = terms.get("notice_period") or 30
+        unit = terms.get("notice_unit") or "days"
         unit_zh = {"days": "日", "months": "个月", "workdays": "个工作日"}.get(unit, "日")
         unit_en = {"days": "days", "months": "months", "workdays": "working days"}.get(unit, "days")
+        # The contract's own counting terms, frozen with the letter (older snapshots lack them:
+        # the statutory defaults, from arrival, first day not counted, rolled over rest days).
+        sent = terms.get("counted_from") == "dispatch"
+        event_zh, event_en = ("发出", "is sent") if sent else ("到达贵方", "reaches you")
+        day_zh, day_en = ("发出", "dispatch") if sent else ("到达", "arrival")
+        first_zh, first_en = (
+            ("计入", "counted") if terms.get("first_day_counts") else ("不计入", "not counted")
+        )
+        if terms.get("roll_over_rest_days", True):
+            roll_zh = "期间最后一日为法定休假日的，顺延至其后第一个工作日"
+            roll_en = "if the last day is a statutory rest day, the first working day after it"
+        else:
+            roll_zh = "期间最后一日为法定休假日的，不予顺延"
+            roll_en = "not moved if the last day is a statutory rest day"
         paragraphs.append(
             _t(
-                f"本公司现通知贵方解除本合同。本合同自本通知到达贵方之日起满{period}{unit_zh}"
-                "（到达当日不计入，合同另有约定的从其约定）之日24:00解除。",
-                f"We hereby terminate the Contract. It ends at 24:00 on the last day of a period "
-                f"of {period} {unit_en} counted from the day this notice reaches you (the day of "
-                "arrival not counted, unless the Contract provides otherwise).",
+                f"本公司现通知贵方解除本合同。依据合同约定，本合同自本通知{event_zh}之日起满"
+                f"{period}{unit_zh}（{day_zh}当日{first_zh}；{roll_zh}）之日24:00解除。",
+                f"We hereby terminate the Contract. As the Contract provides, it ends at 24:00 "
+                f"on the last day of a period of {period} {unit_en} counted from the day this "
+                f"notice {event_en} (the day of {day_en} {first_en}; {roll_en}).",
             )
         )
     else:  # breach or entrustment: ends when the notice arrives (art. 565)

@@ -191,6 +191,36 @@ def test_preview_snapshot_has_no_number(agency_case, manager_user):
     assert snapshot["draft"] and not snapshot["letter_number"]
 
 
+def _end_section(notice) -> dict:
+    snapshot = build_snapshot(notice)
+    return next(section for section in snapshot["sections"] if section["key"] == "end")
+
+
+@pytest.mark.django_db
+def test_end_wording_follows_the_contracts_counting_terms(agency_case, manager_user):
+    notice = notice_draft(case=agency_case, by=manager_user, kind="termination")
+    statutory = _end_section(notice)["paragraphs"][0]
+    assert "自本通知到达贵方之日起满30日（到达当日不计入；" in statutory["zh"]
+    assert "顺延至其后第一个工作日" in statutory["zh"]
+
+    contract = agency_case.contract
+    contract.notice_counted_from = "dispatch"
+    contract.first_day_counts = True
+    contract.roll_over_rest_days = False
+    contract.save()
+    notice.case.contract.refresh_from_db()
+    by_dispatch = _end_section(notice)["paragraphs"][0]
+    assert (
+        "自本通知发出之日起满30日（发出当日计入；期间最后一日为法定休假日的，不予顺延）"
+        in (by_dispatch["zh"])
+    )
+    assert (
+        "counted from the day this notice is sent (the day of dispatch counted;"
+        in (by_dispatch["en"])
+    )
+    assert "到达" not in by_dispatch["zh"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_double_clicked_issue_gives_one_letter(manager_user, shop_profile, agency_contract):
     if connection.vendor != "postgresql":
