@@ -1,11 +1,21 @@
 """Personas built once: a staff member, a manager, a viewer, a user in no group, and the
 anonymous visitor; plus clients logged in as each."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from core import roles
+
+
+def pytest_configure(config) -> None:
+    """WhiteNoise serves STATIC_ROOT and warns on every request when the folder is missing
+    (a fresh clone has not run collectstatic); the finders serve the files in development."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(exist_ok=True)
 
 
 def restore_role_groups() -> None:
