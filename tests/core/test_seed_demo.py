@@ -58,3 +58,21 @@ def test_demo_users_can_log_in_with_the_printed_password():
     assert User.objects.get(username="staff").check_password("demo-2026")
     assert User.objects.get(username="manager").groups.filter(name="managers").exists()
     assert User.objects.get(username="viewer").groups.filter(name="viewers").exists()
+
+
+def test_seed_demo_cases_generates_bulk_cases_with_their_history(capsys):
+    call_command("seed_demo")
+    demo_cases = TerminationCase.objects.count()
+    call_command("seed_demo", "--cases", "60")
+    assert TerminationCase.objects.count() == demo_cases + 60
+    assert "Generated cases: 60 new" in capsys.readouterr().out
+    generated = TerminationCase.objects.order_by("pk")[demo_cases:]
+    stages = {case.stage for case in generated}
+    assert {"assessment", "notice", "handover", "closed"} <= stages
+    references = list(TerminationCase.objects.values_list("reference", flat=True))
+    assert len(set(references)) == len(references)
+    # Every generated case has its history, beginning with its opening.
+    assert not TerminationCase.objects.filter(events__isnull=True).exists()
+    before = _counts()
+    call_command("seed_demo", "--cases", "60")
+    assert _counts() == before
