@@ -63,18 +63,17 @@ BEHIND_AFTER_END_STAGES = (Stage.ASSESSMENT, Stage.NEGOTIATION, Stage.NOTICE)
 
 def overdue_q(today: date) -> Q:
     """Open cases still before the handover although their end date has passed, or with a
-    required handover item past its due date (needs case_base_queryset's `has_overdue_items`)."""
+    required handover item past its due date."""
     return Q(stage__in=OPEN_STAGES) & (
-        Q(stage__in=BEHIND_AFTER_END_STAGES, end_date__lt=today) | Q(has_overdue_items=True)
+        Q(stage__in=BEHIND_AFTER_END_STAGES, end_date__lt=today) | Q(overdue_items_subquery(today))
     )
 
 
 def case_base_queryset() -> QuerySet[TerminationCase]:
-    """Cases with what a list row shows: partner, contract, owner, and the overdue-items flag."""
-    today = local_today()
-    return TerminationCase.objects.for_list().annotate(
-        has_overdue_items=overdue_items_subquery(today)
-    )
+    """Cases with what a list row shows: partner, contract and owner. The overdue-items flag is
+    set on the page's rows only, by `annotate_days_left` (as a column of every row, PostgreSQL
+    computed it for thousands of cases to show twenty-five)."""
+    return TerminationCase.objects.for_list()
 
 
 def case_filterset(*, user, filters: Mapping | None):
@@ -97,6 +96,15 @@ def case_list_queryset(*, user, filters: Mapping | None) -> QuerySet[Termination
 def annotate_days_left(cases: Iterable[TerminationCase], today: date | None = None) -> None:
     """Set `days_left` (to the end date, negative when past) and `is_overdue` on list rows."""
     today = today or local_today()
+    cases = list(cases)
+    with_overdue_items = set(
+        HandoverItem.objects.filter(
+            case__in=[case.pk for case in cases],
+            status=HandoverItem.Status.OPEN,
+            required=True,
+            due_date__lt=today,
+        ).values_list("case_id", flat=True)
+    )
     for case in cases:
         case.days_left = (case.end_date - today).days if case.end_date else None
         case.days_ago = -case.days_left if case.days_left is not None else None
@@ -105,7 +113,7 @@ def annotate_days_left(cases: Iterable[TerminationCase], today: date | None = No
             and case.end_date < today
             and case.stage in BEHIND_AFTER_END_STAGES
         )
-        overdue_items = bool(getattr(case, "has_overdue_items", False))
+        overdue_items = case.pk in with_overdue_items
         case.is_overdue = case.is_open and (past_end or overdue_items)
 
 
