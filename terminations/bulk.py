@@ -23,6 +23,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max, Q
@@ -128,6 +130,41 @@ def _insert(model: type[models.Model], rows: list[dict], *, with_ids: bool) -> N
 
 def _next_ids(*models_: type[models.Model]) -> dict:
     return {m: (m.objects.aggregate(top=Max("pk"))["top"] or 0) + 1 for m in models_}
+
+
+def _benchmark_letter_pdf(letter_number: str, issued_on: date) -> bytes:
+    """A one-page PDF naming the letter: real stored bytes for each generated letter, so that
+    downloads, hashes and the verification page behave as for issued letters, without rendering
+    20,000 letters through WeasyPrint. Its text says it is benchmark data."""
+    text = f"Benchmark letter {letter_number}, issued {issued_on.isoformat()} (generated data)"
+    stream = f"BT /F1 12 Tf 72 770 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _store_benchmark_letter(letter_number: str, issued_on: date) -> tuple[str, str]:
+    """Store a generated letter's PDF under the letters' folder: (file name, SHA-256)."""
+    data = _benchmark_letter_pdf(letter_number, issued_on)
+    name = default_storage.save(f"letters/{issued_on:%Y}/{letter_number}.pdf", ContentFile(data))
+    return name, hashlib.sha256(data).hexdigest()
 
 
 def seed_bulk_cases(n: int, *, today: date) -> int:
@@ -305,6 +342,7 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
         if end:
             notice_id = ids[Notice] + len(notices)
             issued = _aware(end - timedelta(days=33))
+            pdf_name, pdf_hash = _store_benchmark_letter(f"{case['reference']}-L1", issued.date())
             notices.append(
                 {
                     "id": notice_id,
@@ -313,7 +351,8 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
                     "sequence": 1,
                     "status": Notice.Status.ISSUED,
                     "letter_number": f"{case['reference']}-L1",
-                    "sha256": hashlib.sha256(case["reference"].encode()).hexdigest(),
+                    "pdf": pdf_name,
+                    "sha256": pdf_hash,
                     "issued_at": issued,
                     "issued_by_id": owner,
                     "approved_by_id": owner,

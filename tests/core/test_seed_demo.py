@@ -1,10 +1,12 @@
+import hashlib
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from core.models import ShopProfile
 from partners.models import Contract, Partner
-from terminations.models import CaseEvent, TerminationCase
+from terminations.models import CaseEvent, Notice, TerminationCase
 from terminations.rules.choices import PeriodUnit
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +75,12 @@ def test_seed_demo_cases_generates_bulk_cases_with_their_history(capsys):
     assert len(set(references)) == len(references)
     # Every generated case has its history, beginning with its opening.
     assert not TerminationCase.objects.filter(events__isnull=True).exists()
+    # Generated letters are stored like issued ones: their bytes match their hash.
+    letters = Notice.objects.filter(case__in=generated, status=Notice.Status.ISSUED)
+    assert letters.exists()
+    for letter in letters:
+        with letter.pdf.open("rb") as stored:
+            assert hashlib.sha256(stored.read()).hexdigest() == letter.sha256
     before = _counts()
     call_command("seed_demo", "--cases", "60")
     assert _counts() == before
