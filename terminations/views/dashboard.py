@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -64,13 +65,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+MY_WORK_PAGE_SIZE = 50
+
+
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
     if not roles.can_edit(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     items = selectors.my_work_items(user=request.user, today=today)
-    return render(request, "terminations/my_work.html", {"items": items, "today": today})
+    # Someone who owns hundreds of late cases still gets a page that loads: fifty at a time,
+    # soonest (and so every overdue item) first.
+    page = Paginator(items, MY_WORK_PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = sum(1 for item in items if item.overdue)
+    return render(
+        request,
+        "terminations/my_work.html",
+        {"items": page.object_list, "page": page, "overdue": overdue, "today": today},
+    )
 
 
 @require_GET

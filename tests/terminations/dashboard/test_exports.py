@@ -149,6 +149,20 @@ def test_my_work_lists_what_is_due_soonest_first(staff_user, staff_client, manag
     assert "别人的事项" not in response.content.decode()
 
 
+def test_my_work_comes_fifty_at_a_time_overdue_first(staff_user, staff_client):
+    case = make_case(stage=Stage.HANDOVER, owner=staff_user, end_date=TODAY + D(days=90))
+    for n in range(60):
+        make_item(case, due=TODAY - D(days=30) + D(days=n), title=f"事项{n:02d}")
+    first = staff_client.get(reverse("terminations:my_work"))
+    assert len(first.context["items"]) == 50
+    assert first.context["items"][0].title == "事项00"
+    assert first.context["overdue"] == 30  # due 30 days ago up to yesterday
+    assert "30 项已逾期。" in first.content.decode()
+    second = staff_client.get(reverse("terminations:my_work"), {"page": "2"})
+    assert [i.title for i in second.context["items"]] == [f"事项{n:02d}" for n in range(50, 60)]
+    assert staff_client.get(reverse("terminations:my_work"), {"page": "x"}).status_code == 200
+
+
 URLS = {
     "my_work": lambda c: reverse("terminations:my_work"),
     "csv": lambda c: reverse("terminations:case_export_csv"),
