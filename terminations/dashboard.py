@@ -667,19 +667,28 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
     from django.utils.translation import gettext as _
 
     until = today + timedelta(days=horizon_days)
-    mine = TerminationCase.objects.filter(owner=user, stage__in=OPEN_STAGES).select_related(
-        "partner"
-    )
+    mine = TerminationCase.objects.filter(owner=user, stage__in=OPEN_STAGES)
+    # Rows as tuples and one reversed URL: an owner of thousands of late cases must not cost
+    # thousands of model instances and URL resolutions.
+    placeholder = "TC-0000-00000"
+    url_pattern = reverse("terminations:case_detail", args=[placeholder])
+
+    def case_url(reference: str) -> str:
+        return url_pattern.replace(placeholder, reference)
+
     items: list[WorkItem] = []
-    for case in mine.filter(end_date__isnull=False, end_date__lte=until):
+    ending = mine.filter(end_date__isnull=False, end_date__lte=until).values_list(
+        "end_date", "reference", "partner__name"
+    )
+    for end_date, reference, partner in ending:
         items.append(
             WorkItem(
-                case.end_date,
+                end_date,
                 "end_date",
-                _("%(partner)s: the cooperation ends") % {"partner": case.partner},
-                case.get_absolute_url(),
-                case.reference,
-                case.end_date < today,
+                _("%(partner)s: the cooperation ends") % {"partner": partner},
+                case_url(reference),
+                reference,
+                end_date < today,
             )
         )
     handover = HandoverItem.objects.filter(
@@ -688,17 +697,10 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
         status=HandoverItem.Status.OPEN,
         due_date__isnull=False,
         due_date__lte=until,
-    ).select_related("case")
-    for item in handover:
+    ).values_list("due_date", "title", "case__reference")
+    for due_date, title, reference in handover:
         items.append(
-            WorkItem(
-                item.due_date,
-                "handover",
-                item.title,
-                item.case.get_absolute_url(),
-                item.case.reference,
-                item.due_date < today,
-            )
+            WorkItem(due_date, "handover", title, case_url(reference), reference, due_date < today)
         )
     waiting = Delivery.objects.filter(
         notice__case__owner=user,
@@ -706,19 +708,17 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
         notice__status=Notice.Status.ISSUED,
         arrived_on__isnull=True,
         refused=False,
-    ).select_related("notice__case")
-    for delivery in waiting:
-        due = delivery.dispatched_on + timedelta(days=settings.ARRIVAL_REMINDER_DAYS)
+    ).values_list("dispatched_on", "notice__letter_number", "notice__case__reference")
+    for dispatched_on, letter_number, reference in waiting:
+        due = dispatched_on + timedelta(days=settings.ARRIVAL_REMINDER_DAYS)
         if due <= until:
-            case = delivery.notice.case
             items.append(
                 WorkItem(
                     due,
                     "arrival",
-                    _("Record the arrival of letter %(number)s")
-                    % {"number": delivery.notice.letter_number or ""},
-                    case.get_absolute_url(),
-                    case.reference,
+                    _("Record the arrival of letter %(number)s") % {"number": letter_number or ""},
+                    case_url(reference),
+                    reference,
                     due < today,
                 )
             )
@@ -732,17 +732,12 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
             next_step_due__lte=until,
         )
         .exclude(next_step="")
-        .select_related("case")
+        .values_list("next_step_due", "next_step", "case__reference")
     )
-    for entry in steps:
+    for due_date, next_step, reference in steps:
         items.append(
             WorkItem(
-                entry.next_step_due,
-                "next_step",
-                entry.next_step,
-                entry.case.get_absolute_url(),
-                entry.case.reference,
-                entry.next_step_due < today,
+                due_date, "next_step", next_step, case_url(reference), reference, due_date < today
             )
         )
     references = dict(mine.values_list("pk", "reference"))
@@ -752,7 +747,7 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
                 lapses,
                 "lapse",
                 _("The right to terminate lapses"),
-                reverse("terminations:case_detail", args=[references[pk]]),
+                case_url(references[pk]),
                 references[pk],
                 lapses < today,
             )
