@@ -128,3 +128,14 @@ def test_bad_input_from_the_shell_exits_non_zero_without_a_traceback():
     assert completed.returncode != 0
     assert "at least 1" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.django_db
+def test_an_unmigrated_database_is_a_clear_error_not_a_traceback():
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        for model in (CalendarDay, CalendarYear):
+            cursor.execute(f"DROP TABLE {connection.ops.quote_name(model._meta.db_table)}")
+    with pytest.raises(CommandError, match=r"python manage\.py migrate"):
+        _run("--arrival", "2027-09-20", "--period", "10", "--unit", "days", "--lang", "en")

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -65,6 +66,11 @@ class Command(BaseCommand):
                 )
             except RulesError as error:
                 raise CommandError(error.args[0]) from None
+            except DatabaseError:
+                # Years past the package's arrangement are read from the calendar tables.
+                raise CommandError(
+                    _("The database is not set up: run “python manage.py migrate” first.")
+                ) from None
             self.stdout.write(result.end.isoformat())
             if result.rolled:
                 self.stdout.write(
