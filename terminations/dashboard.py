@@ -677,9 +677,13 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
         return url_pattern.replace(placeholder, reference)
 
     items: list[WorkItem] = []
-    ending = mine.filter(end_date__isnull=False, end_date__lte=until).values_list(
-        "end_date", "reference", "partner__name"
-    )
+    # An end date is a task while it is ahead, or once passed while the case has not moved on to
+    # the handover; in handover and review it is simply the past.
+    ending = mine.filter(
+        Q(end_date__gte=today) | Q(stage__in=PRE_END_STAGES),
+        end_date__isnull=False,
+        end_date__lte=until,
+    ).values_list("end_date", "reference", "partner__name")
     for end_date, reference, partner in ending:
         items.append(
             WorkItem(

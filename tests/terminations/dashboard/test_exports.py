@@ -149,6 +149,16 @@ def test_my_work_lists_what_is_due_soonest_first(staff_user, staff_client, manag
     assert "别人的事项" not in response.content.decode()
 
 
+def test_my_work_shows_a_passed_end_date_only_before_the_handover(staff_user, staff_client):
+    behind = make_case(stage=Stage.NOTICE, owner=staff_user, end_date=TODAY - D(days=4))
+    handing_over = make_case(stage=Stage.HANDOVER, owner=staff_user, end_date=TODAY - D(days=4))
+    coming = make_case(stage=Stage.HANDOVER, owner=staff_user, end_date=TODAY + D(days=4))
+    items = staff_client.get(reverse("terminations:my_work")).context["items"]
+    ends = {(i.case_reference, i.overdue) for i in items if i.kind == "end_date"}
+    assert ends == {(behind.reference, True), (coming.reference, False)}
+    assert handing_over.reference not in {i.case_reference for i in items}
+
+
 def test_my_work_comes_fifty_at_a_time_overdue_first(staff_user, staff_client):
     case = make_case(stage=Stage.HANDOVER, owner=staff_user, end_date=TODAY + D(days=90))
     for n in range(60):
