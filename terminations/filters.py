@@ -71,16 +71,29 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_stage",
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    basis = django_filters.ChoiceFilter(label=_("basis"), choices=Basis.choices)
-    partner_kind = django_filters.ChoiceFilter(
-        label=_("partner kind"), field_name="partner__kind", choices=Partner.Kind.choices
+    basis = django_filters.ChoiceFilter(
+        label=_("basis"), choices=Basis.choices, empty_label=_("Any")
     )
-    owner = django_filters.ChoiceFilter(label=_("owner"), method="filter_owner", choices=())
+    partner_kind = django_filters.ChoiceFilter(
+        label=_("partner kind"),
+        field_name="partner__kind",
+        choices=Partner.Kind.choices,
+        empty_label=_("Any"),
+    )
+    owner = django_filters.ChoiceFilter(
+        label=_("owner"), method="filter_owner", choices=(), empty_label=_("Any")
+    )
     reason = django_filters.ChoiceFilter(
-        label=_("reason"), field_name="reason_category", choices=ReasonCategory.choices
+        label=_("reason"),
+        field_name="reason_category",
+        choices=ReasonCategory.choices,
+        empty_label=_("Any"),
     )
     overdue = django_filters.ChoiceFilter(
-        label=_("overdue"), method="filter_overdue", choices=[("1", _("overdue only"))]
+        label=_("overdue"),
+        method="filter_overdue",
+        choices=[("1", _("overdue only"))],
+        empty_label=_("Any"),
     )
     end_after = django_filters.DateFilter(
         label=_("ends on or after"),
@@ -96,6 +109,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     o = CaseOrderingFilter(
         label=_("Sort by"),
+        empty_label=_("newest first"),
         fields=(
             ("opened_at", "opened"),
             ("end_date", "end"),
