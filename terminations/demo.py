@@ -301,7 +301,19 @@ def _settle_and_plan(ctx: _Ctx, case: TerminationCase, *, engage_again: bool) ->
             due_on=ctx.today + timedelta(days=14),
             is_claim=suggestion["is_claim"],
         )
-    if not suggestions:
+    if not suggestions and case.partner.kind == Partner.Kind.CREATOR:
+        # A creator is still owed the commission on orders placed before the end date; Douyin
+        # settles it after the after-sales window (DOMAIN.md §5).
+        services.settlement_line_add(
+            case=case,
+            by=ctx.staff,
+            kind=SettlementLine.Kind.COMMISSION,
+            direction=SettlementLine.Direction.TO_PARTNER,
+            amount=Decimal(1860 + 715 * (case.pk % 4)).quantize(Decimal("0.01")),
+            description="终止日前已下单订单的佣金，售后期满后由抖音按结算周期支付。",
+            due_on=ctx.today + timedelta(days=15),
+        )
+    elif not suggestions:
         services.settlement_line_add(
             case=case,
             by=ctx.staff,
@@ -446,6 +458,8 @@ def _closed(ctx: _Ctx, slot: _Slot) -> TerminationCase:
         facts="连续六个月未达到合同约定的服务标准（客服响应、发货时效），多次提醒无改善。",
         end_back=45,
     )
+    for line in case.settlement_lines.filter(paid=False):  # settled before the case closed
+        services.settlement_line_mark_paid(line=line, by=ctx.staff, paid_on=ctx.today)
     return services.case_close(case=case, by=ctx.manager)
 
 

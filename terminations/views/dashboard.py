@@ -30,6 +30,7 @@ class DashboardFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=30,
+        initial="30",
         choices=[(str(days), str(days)) for days in selectors.PERIOD_CHOICES],
     )
 

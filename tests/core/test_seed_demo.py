@@ -84,3 +84,16 @@ def test_seed_demo_cases_generates_bulk_cases_with_their_history(capsys):
     before = _counts()
     call_command("seed_demo", "--cases", "60")
     assert _counts() == before
+
+
+def test_the_demo_shows_money_on_the_dashboard():
+    from django.utils import timezone
+
+    from terminations.dashboard import dashboard_figures
+    from terminations.models import SettlementLine, Stage
+
+    call_command("seed_demo")
+    money = {f.name: f.value for f in dashboard_figures(today=timezone.localdate())["money"]}
+    assert money["commission_owed"] > 0
+    closed = SettlementLine.objects.filter(case__stage=Stage.CLOSED)
+    assert closed.exists() and not closed.filter(paid=False).exists()
