@@ -42,6 +42,7 @@ from terminations.models import (
     SettlementLine,
     Stage,
     TerminationCase,
+    stay_days,
 )
 
 PREFIX = "BULK-"
@@ -298,7 +299,7 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
         path = PATH[: PATH.index(stage) + 1] if stage in PATH else [Stage.ASSESSMENT]
         at = opened
         for before, after in itertools.pairwise(path):
-            at = at + timedelta(days=rng.randint(2, 15))
+            entered, at = at, at + timedelta(days=rng.randint(2, 15))
             events.append(
                 {
                     "case_id": case_id,
@@ -309,6 +310,7 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
                     "from_stage": before,
                     "to_stage": after,
                     "created_at": at,
+                    "stay_days": stay_days(entered, at),
                 }
             )
         if stage == Stage.WITHDRAWN:
@@ -320,6 +322,7 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
                     "from_stage": Stage.ASSESSMENT,
                     "to_stage": Stage.WITHDRAWN,
                     "created_at": at + timedelta(days=3),
+                    "stay_days": stay_days(at, at + timedelta(days=3)),
                 }
             )
         for position, title in enumerate(ITEMS[case["_kind"]]):

@@ -19,12 +19,11 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from partners.models import Contract, Partner
 from terminations.models import (
@@ -274,136 +273,37 @@ def _median_days(durations: list[float]) -> float | None:
     return round(statistics.median(durations), 1) if durations else None
 
 
-def _day_number_sql(column: str) -> str:
-    """SQL for a timestamp as a day number (a float) on SQLite, so durations are a subtraction."""
-    return f"julianday({column})"
-
-
-MEDIANS_CACHE_SECONDS = 600
-
-
-def cached_stage_medians(
-    *, today: date, owner: int | None, partner_kind: str | None, cases: QuerySet | None
-) -> dict[str, dict]:
-    """`stage_medians`, kept in the cache until the case history changes.
-
-    The medians read thousands of stage changes, the slowest work on the dashboard, yet they
-    change only when an event is written (every stage change, opening and reopening writes
-    one). The key therefore carries the newest event's id, read through the primary key (one
-    cheap query): any new event makes a new key. The ten-minute expiry bounds what a deletion
-    through the admin (which writes no event) could leave stale.
-    """
-    newest = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    key = ":".join(
-        (
-            "dashboard:stage-medians",
-            translation.get_language() or "",  # the result carries translated stage names
-            today.isoformat(),
-            str(owner or ""),
-            partner_kind or "",
-            str(newest),
-        )
-    )
-    medians = cache.get(key)
-    if medians is None:
-        medians = stage_medians(today=today, cases=cases)
-        cache.set(key, medians, MEDIANS_CACHE_SECONDS)
-    return medians
-
-
 def stage_medians(*, today: date, cases: QuerySet | None = None) -> dict[str, dict]:
     """Median and count of days spent in each stage, over stays that ended in the last 90 days.
 
-    One query, through indexes and with only the columns needed. A stay ends at a stage-change
-    event inside the window (the indexed `created_at` range) and began at the case's previous
-    stage change: inside the window, else its last one before the window, else its opening.
-    - PostgreSQL pairs them with LAG and takes percentile_cont itself: five rows come back.
-    - SQLite has no percentile function (TECH-NOTES.md) and its window functions measured
-      slower than this: it returns the in-window events and, per case, the start of the stay
-      running as the window opened, as day numbers; Python pairs them and takes the medians.
+    Each stage change stores the length of the stay it ends (`CaseEvent.stay_days`), so this is
+    one range read of an index over the window's stage changes, whatever the history's size.
+    PostgreSQL takes the medians itself (percentile_cont); SQLite has no percentile function
+    (TECH-NOTES.md), so it returns the window's stays, stage by stage, and Python takes them.
     """
     since = timezone.make_aware(
         datetime.combine(today - timedelta(days=MEDIAN_WINDOW_DAYS), datetime.min.time())
     )
-    since_param = connection.ops.adapt_datetimefield_value(since)
-    event_table = CaseEvent._meta.db_table
-    case_table = TerminationCase._meta.db_table
-    restrict_events, restrict_cases, restrict_params = "", "", []
-    if cases is not None:
-        sub_sql, restrict_params = cases.values("pk").query.sql_with_params()
-        restrict_events = f"AND e.case_id IN ({sub_sql})"
-        restrict_cases = f"AND c.id IN ({sub_sql})"
-    # A case opened inside the window has no stage change before it: skip the lookup.
-    entered_before = (
-        "CASE WHEN c.opened_at >= %s THEN c.opened_at ELSE "
-        f"COALESCE((SELECT MAX(p.created_at) FROM {event_table} p WHERE p.case_id = c.id "
-        "AND p.to_stage <> '' AND p.created_at < %s), c.opened_at) END"
+    stays = CaseEvent.objects.filter(created_at__gte=since, stay_days__isnull=False).exclude(
+        from_stage=""
     )
+    if cases is not None:
+        stays = stays.filter(case__in=cases.values("pk"))
     medians: dict[str, tuple[float | None, int]] = {}
     if connection.vendor == "postgresql":
-        # PostgreSQL has the percentile: it pairs each stay with its start (LAG inside the
-        # window, else the last change before it, else the opening) and returns five rows.
-        sql = f"""
-            WITH w AS (
-                SELECT e.case_id, e.from_stage, e.created_at,
-                       LAG(e.created_at) OVER (PARTITION BY e.case_id ORDER BY e.created_at, e.id)
-                       AS prev
-                FROM {event_table} e
-                WHERE e.created_at >= %s AND e.to_stage <> '' {restrict_events}
+        sql, params = stays.values_list("from_stage", "stay_days").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.from_stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY s.stay_days), "
+                f"COUNT(*) FROM ({sql}) s GROUP BY s.from_stage",
+                params,
             )
-            SELECT w.from_stage,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM w.created_at
-                       - COALESCE(w.prev, (
-                           SELECT COALESCE(MAX(p.created_at), MIN(c.opened_at))
-                           FROM {case_table} c LEFT JOIN {event_table} p
-                             ON p.case_id = c.id AND p.to_stage <> '' AND p.created_at < %s
-                           WHERE c.id = w.case_id
-                       ))) / 86400.0),
-                   COUNT(*)
-            FROM w WHERE w.from_stage <> '' GROUP BY w.from_stage
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [since_param, *restrict_params, since_param])
             for from_stage, median, count in cursor.fetchall():
-                medians[from_stage] = (
-                    round(float(median), 1) if median is not None else None,
-                    count,
-                )
+                medians[from_stage] = (round(float(median), 1), count)
     else:
-        sql = f"""
-            SELECT e.case_id, 1, {_day_number_sql("e.created_at")}, e.id, e.from_stage
-            FROM {event_table} e
-            WHERE e.created_at >= %s AND e.to_stage <> '' {restrict_events}
-            UNION ALL
-            SELECT c.id, 0, {_day_number_sql(entered_before)}, 0, ''
-            FROM {case_table} c
-            WHERE c.id IN (
-                SELECT m.case_id FROM {event_table} m
-                WHERE m.created_at >= %s AND m.from_stage <> ''
-            ) {restrict_cases}
-        """
-        params = [
-            since_param,
-            *restrict_params,
-            since_param,
-            since_param,
-            since_param,
-            *restrict_params,
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        # Per case: the entry before the window first (part 0), then its events in time order
-        # (the columns are in that order, so a plain tuple sort does it).
-        rows.sort()
         durations: dict[str, list[float]] = defaultdict(list)
-        current_case, previous = None, None
-        for case_id, part, day, _pk, from_stage in rows:
-            if case_id != current_case:
-                current_case, previous = case_id, None
-            if part == 1 and from_stage and previous is not None:
-                durations[from_stage].append(day - previous)
-            previous = day
+        for from_stage, days in stays.values_list("from_stage", "stay_days").order_by():
+            durations[from_stage].append(days)
         medians = {stage: (_median_days(days), len(days)) for stage, days in durations.items()}
     return {
         stage.value: {
@@ -485,13 +385,8 @@ def dashboard_figures(
     )
     lapsing = lapsing_cases(open_cases, today=today, until=horizon)
 
-    # 5. Medians per stage (cached until the next event: see `cached_stage_medians`).
-    medians = cached_stage_medians(
-        today=today,
-        owner=owner,
-        partner_kind=partner_kind,
-        cases=cases if (owner or partner_kind) else None,
-    )
+    # 5. Medians per stage, from the stays stored with each stage change.
+    medians = stage_medians(today=today, cases=cases if (owner or partner_kind) else None)
 
     open_link = {**base, "stage": "open"}
     stages = [

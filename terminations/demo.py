@@ -40,6 +40,7 @@ from terminations.models import (
     ReasonCategory,
     SettlementLine,
     TerminationCase,
+    stay_days,
 )
 from terminations.rules.choices import CountedFrom
 from terminations.rules.dates import RulesError, notice_end_for_contract, notice_period_end
@@ -638,6 +639,17 @@ def _backdate(case: TerminationCase, *, today: date) -> None:
             if event.kind == kind and all(data.get(k) == v for k, v in match.items()):
                 found = stamps[event.pk]
         return found
+
+    # The stays between stage changes follow the new times (the model computed them from the
+    # real ones, seconds apart).
+    start = stamps[events[0].pk]
+    for event in events:
+        if event.to_stage:
+            if event.from_stage:
+                CaseEvent.objects.filter(pk=event.pk).update(
+                    stay_days=stay_days(start, stamps[event.pk])
+                )
+            start = stamps[event.pk]
 
     entered = [stamps[e.pk] for e in events if e.to_stage == case.stage]
     fields = {

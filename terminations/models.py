@@ -4,6 +4,7 @@ Rows here hold data and the invariants of one row. Every state change goes throu
 `terminations.services`; views never assign `stage` or dates directly.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -291,6 +292,11 @@ class EvidenceFile(models.Model):
         return self.description
 
 
+def stay_days(start: datetime, end: datetime) -> float:
+    """Days (with fractions) from one stage change to the next; never negative."""
+    return max((end - start).total_seconds(), 0.0) / 86400
+
+
 class CaseEvent(models.Model):
     """Append-only history of a case: the timeline and the audit trail. Written by services only."""
 
@@ -334,6 +340,10 @@ class CaseEvent(models.Model):
     message = models.TextField(_("message"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # On a stage change: the days the case spent in `from_stage`, from the previous stage change
+    # (or the opening) to this one. Stored when the change is written, so that the dashboard's
+    # medians read one column instead of pairing months of history on every view.
+    stay_days = models.FloatField(_("days in the previous stage"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case event")
@@ -347,7 +357,25 @@ class CaseEvent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise ValidationError(_("Case events are append-only and cannot be changed."))
+        if self.from_stage and self.to_stage and self.stay_days is None:
+            self.stay_days = self._days_since_previous_stage_change()
         super().save(*args, **kwargs)
+
+    def _days_since_previous_stage_change(self) -> float | None:
+        previous = (
+            CaseEvent.objects.filter(case_id=self.case_id, created_at__lte=self.created_at)
+            .exclude(to_stage="")
+            .order_by("-created_at", "-pk")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if previous is None:
+            previous = (
+                TerminationCase.objects.filter(pk=self.case_id)
+                .values_list("opened_at", flat=True)
+                .first()
+            )
+        return stay_days(previous, self.created_at) if previous else None
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Case events are append-only and cannot be deleted."))

@@ -55,15 +55,6 @@ def _user(username: str, group: str | None) -> User:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """A rolled-back test can leave ids that the next test reuses (SQLite): start each test
-    with an empty cache, so that nothing cached under such an id survives into the next."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _isolated_media_and_fast_hashing(settings, tmp_path):
     """Each test writes uploads into its own folder; PBKDF2's deliberate slowness only costs time."""
     settings.MEDIA_ROOT = tmp_path / "media"

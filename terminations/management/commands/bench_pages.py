@@ -8,7 +8,6 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
@@ -70,13 +69,3 @@ class Command(BaseCommand):
                     break
             self.stdout.write(f"{name}_median_{suffix} {statistics.median(timings):.1f} ms")
             self.stdout.write(f"{name}_p95_{suffix} {_p95(timings):.1f} ms")
-        # The dashboard caches its stage medians until the next case event (any stage change
-        # makes a new key); the figures above are the usual, warm case. This one is the first
-        # view after a change: the cache emptied before each request.
-        cold = []
-        for _ in range(max(5, requests // 3)):
-            cache.clear()
-            start = time.perf_counter()
-            client.get(pages["dashboard"])
-            cold.append((time.perf_counter() - start) * 1000)
-        self.stdout.write(f"dashboard_cold_median_{suffix} {statistics.median(cold):.1f} ms")

@@ -3,7 +3,7 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,7 +11,9 @@ from django.urls import reverse
 from partners.models import Partner
 from terminations.dashboard import dashboard_figures, stage_medians
 from terminations.models import CaseEvent, HandoverItem, Notice, SettlementLine, Stage
+from terminations.services import case_advance_to_negotiation, case_withdraw
 from tests.factories import ContractFactory, CreatorFactory
+from tests.terminations.factories import open_case
 
 from .conftest import NOW, TODAY, make_case, make_item
 
@@ -164,7 +166,6 @@ def test_money_link_lists_cases_with_such_lines(dataset, manager_client):
 
 
 def _count_queries(client) -> int:
-    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
@@ -202,7 +203,6 @@ def test_query_count_does_not_grow_with_rows(manager_client, staff_user):
     large = _count_queries(manager_client)
     assert small == large
     assert large <= 15
-    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         manager_client.get(
             reverse("dashboard"), {"owner": staff_user.pk, "partner_kind": "agency", "period": "90"}
@@ -244,35 +244,19 @@ def test_stage_medians_from_events(staff_user):
     assert medians["handover"]["median"] is None
 
 
-def test_cached_medians_follow_every_new_event(staff_user):
-    case = make_case(stage=Stage.NOTICE)
-    case.opened_at = NOW - D(days=10)
-    case.save(update_fields=["opened_at"])
-    CaseEvent.objects.create(
-        case=case,
-        kind="stage_changed",
-        from_stage="assessment",
-        to_stage="notice",
-        created_at=NOW - D(days=6),
-    )
-    first = dashboard_figures(today=TODAY)["medians"]
-    assert first["assessment"]["median"] == 4.0
-    with CaptureQueriesContext(connection) as warm:
-        assert dashboard_figures(today=TODAY)["medians"] == first
-    with CaptureQueriesContext(connection) as cold:
-        cache.clear()
-        dashboard_figures(today=TODAY)
-    assert len(warm) == len(cold) - 1  # the medians' query was saved
+def test_each_stage_change_stores_its_stay_and_the_medians_follow_at_once(staff_user):
+    with time_machine.travel(NOW - D(days=10), tick=False):
+        case = open_case(by=staff_user)
+    with time_machine.travel(NOW - D(days=6), tick=False):
+        case = case_advance_to_negotiation(case=case, by=staff_user)
+    change = CaseEvent.objects.get(case=case, to_stage=Stage.NEGOTIATION)
+    assert change.stay_days == 4.0  # opened ten days ago, moved on six days ago
+    assert dashboard_figures(today=TODAY)["medians"]["assessment"]["median"] == 4.0
 
-    CaseEvent.objects.create(
-        case=case,
-        kind="stage_changed",
-        from_stage="notice",
-        to_stage="handover",
-        created_at=NOW - D(days=2),
-    )
-    after = dashboard_figures(today=TODAY)["medians"]
-    assert after["notice"]["median"] == 4.0 and after["notice"]["count"] == 1
+    with time_machine.travel(NOW - D(days=1, hours=12), tick=False):
+        case_withdraw(case=case, by=staff_user, reason="对方已整改")
+    medians = dashboard_figures(today=TODAY)["medians"]
+    assert (medians["negotiation"]["median"], medians["negotiation"]["count"]) == (4.5, 1)
 
 
 def test_dashboard_page_renders_with_charts_and_tables(dataset, manager_client):
@@ -302,3 +286,26 @@ def test_access(anon_client, nogroup_client, viewer_client, staff_client, manage
     assert response.status_code == 302 and response["Location"] == reverse("terminations:my_work")
     assert manager_client.get(url).status_code == 200
     assert manager_client.post(url).status_code == 405
+
+
+def test_the_migration_fills_the_stays_of_existing_histories(staff_user):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("terminations.migrations.0005_case_event_stay_days")
+    with time_machine.travel(NOW - D(days=10), tick=False):
+        case = open_case(by=staff_user)
+    with time_machine.travel(NOW - D(days=7), tick=False):
+        case = case_advance_to_negotiation(case=case, by=staff_user)
+    with time_machine.travel(NOW - D(days=2), tick=False):
+        case_withdraw(case=case, by=staff_user, reason="对方已整改")
+    CaseEvent.objects.update(stay_days=None)  # as before the migration
+
+    migration.fill_stay_days(apps, None)
+    stays = dict(
+        CaseEvent.objects.filter(case=case)
+        .exclude(from_stage="")
+        .values_list("from_stage", "stay_days")
+    )
+    assert stays == {"assessment": 3.0, "negotiation": 5.0}
