@@ -299,7 +299,9 @@ LOGGING = {
 
 # --- Domain settings ----------------------------------------------------------------------
 # The last year whose official holiday arrangement the `holidays` package carries; later years
-# come from the admin-editable calendar table, or are flagged as unconfirmed.
+# come from the arrangement a manager enters in the admin, or are a best estimate (statutory days
+# certain, make-up days estimated). Raise it when a new `holidays` release carries the next year:
+# the daily reminder run then re-checks every open case's end date.
 HOLIDAYS_CONFIRMED_THROUGH = env_int("TERMINATIONS_HOLIDAYS_CONFIRMED_THROUGH", 2026)
 # Days after an order's receipt before Douyin settles a creator's commission (no fixed public figure).
 COMMISSION_SETTLEMENT_DAYS = env_int("TERMINATIONS_COMMISSION_SETTLEMENT_DAYS", 15)

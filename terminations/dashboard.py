@@ -44,6 +44,7 @@ from terminations.rules.dates import (
     renewal_notice_deadline,
     right_to_terminate_lapses,
 )
+from terminations.services.recheck import letters_state_earlier
 
 MEDIAN_WINDOW_DAYS = 90
 PERIOD_CHOICES = (7, 30, 90, 365)
@@ -187,6 +188,7 @@ class RenewalCutoff:
     explanation: str
     open_case_reference: str | None
     contract: Contract | None = None  # loaded for the first `detail_limit` rows
+    confirmed: bool = True  # False: a best estimate (the year's arrangement is unpublished)
 
 
 def renewal_cutoffs(
@@ -222,7 +224,11 @@ def renewal_cutoffs(
             continue
         result = _cutoff_for(end, period, unit, hour)
         if result is not None and today <= result.end <= until:
-            found.append(RenewalCutoff(pk, result.end, result.explanation, reference))
+            found.append(
+                RenewalCutoff(
+                    pk, result.end, result.explanation, reference, confirmed=result.confirmed
+                )
+            )
     found.sort(key=lambda r: (r.cutoff, r.contract_id))
     detailed = found if detail_limit is None else found[:detail_limit]
     if detailed:
@@ -320,7 +326,7 @@ def dashboard_figures(
 ) -> dict:
     """Every figure of the managers' dashboard with the case-list link that shows exactly its
     cases. `owner` (a user id) and `partner_kind` narrow everything; `period_days` is the horizon
-    for the auto-renewal cut-offs and lapsing rights. A fixed number of queries (at most 10)."""
+    for the auto-renewal cut-offs and lapsing rights. A fixed number of queries (at most 11)."""
     base = {"owner": owner, "partner_kind": partner_kind}
     cases = TerminationCase.objects.all()
     contracts = Contract.objects.all()
@@ -369,6 +375,8 @@ def dashboard_figures(
         status=HandoverItem.Status.OPEN, due_date__lt=today, **case_scope
     ).aggregate(items=Count("pk"), cases=Count("case_id", distinct=True))
     counts["awaiting_cases"], letters_awaiting = letters["cases"], letters["letters"]
+    # Letters that told the partner an earlier end date than the official calendar now gives.
+    counts["earlier_letters"] = letters_state_earlier(open_cases).count()
     counts["overdue_cases"], items_overdue = overdue["cases"], overdue["items"]
 
     # 3. Money on open and closed cases alike: settlement terms survive the end (art. 567).
@@ -436,6 +444,11 @@ def dashboard_figures(
             counts["awaiting_cases"],
             case_list_url(**open_link, awaiting_approval="1"),
             {"letters": letters_awaiting},
+        ),
+        "earlier_letters": Figure(
+            "earlier_letters",
+            counts["earlier_letters"],
+            case_list_url(**open_link, earlier_letters="1"),
         ),
         "ending_7": Figure(
             "ending_7",
@@ -552,6 +565,7 @@ class WorkItem:
     url: str
     case_reference: str = ""
     overdue: bool = False
+    estimate: bool = False  # a date in a year whose official holiday arrangement is unpublished
 
 
 def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem]:
@@ -578,8 +592,8 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
         Q(end_date__gte=today) | Q(stage__in=PRE_END_STAGES),
         end_date__isnull=False,
         end_date__lte=until,
-    ).values_list("end_date", "reference", "partner__name")
-    for end_date, reference, partner in ending:
+    ).values_list("end_date", "reference", "partner__name", "end_date_confirmed")
+    for end_date, reference, partner, confirmed in ending:
         items.append(
             WorkItem(
                 end_date,
@@ -588,6 +602,7 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
                 case_url(reference),
                 reference,
                 end_date < today,
+                estimate=not confirmed,
             )
         )
     handover = HandoverItem.objects.filter(
@@ -659,6 +674,7 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
                 _("Last day for notice of non-renewal: %(contract)s") % {"contract": row.contract},
                 row.contract.get_absolute_url(),
                 row.open_case_reference or "",
+                estimate=not row.confirmed,
             )
         )
     items.sort(key=lambda i: (i.due, i.kind, i.case_reference))

@@ -137,6 +137,11 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_handover_overdue",
         choices=[("1", _("with an overdue handover item"))],
     )
+    earlier_letters = django_filters.ChoiceFilter(
+        label=_("letters stating an earlier end date"),
+        method="filter_earlier_letters",
+        choices=[("1", _("with a letter stating an earlier end date"))],
+    )
     lapse_before = django_filters.DateFilter(
         label=_("right to terminate lapses on or before"),
         method="filter_lapse_before",
@@ -216,6 +221,11 @@ class CaseFilter(django_filters.FilterSet):
         from terminations.dashboard import filter_handover_overdue
 
         return filter_handover_overdue(queryset) if value == "1" else queryset
+
+    def filter_earlier_letters(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        from terminations.services.recheck import letters_state_earlier
+
+        return letters_state_earlier(queryset) if value == "1" else queryset
 
     def filter_lapse_before(self, queryset: QuerySet, name: str, value) -> QuerySet:
         from terminations.dashboard import filter_lapse_before

@@ -218,6 +218,11 @@ class TerminationCase(models.Model):
     end_date_rule = models.CharField(_("rule"), max_length=100, blank=True)
     end_date_explanation_zh = models.TextField(_("explanation (Chinese)"), blank=True)
     end_date_explanation_en = models.TextField(_("explanation (English)"), blank=True)
+    # The end date for which a manager decided that the issued letters stating an earlier date
+    # may stand (after the official holiday calendar moved the end); see letters_state_earlier.
+    earlier_letters_kept_for = models.DateField(
+        _("letters with an earlier date kept for end date"), null=True, blank=True
+    )
 
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -318,6 +323,8 @@ class CaseEvent(models.Model):
         ARRIVED = "arrived", _("letter arrived")
         REFUSED = "refused", _("delivery refused")
         END_DATE_SET = "end_date_set", _("end date set")
+        END_DATE_RECHECKED = "end_date_rechecked", _("end date re-checked against the calendar")
+        EARLIER_LETTERS_KEPT = "letters_kept", _("letters with an earlier date kept")
         HANDOVER_DONE = "handover_done", _("handover item done")
         HANDOVER_WAIVED = "handover_waived", _("handover item waived")
         HANDOVER_REOPENED = "handover_reopened", _("handover item reopened")
@@ -623,6 +630,9 @@ class Notice(models.Model):
         _("verification code"), max_length=20, unique=True, null=True, blank=True
     )
     snapshot = models.JSONField(_("frozen contents"), default=dict, blank=True)
+    # The end of the cooperation the issued letter states to the partner (its end date and
+    # handover deadline), if it states one: what a later change of the end date is checked against.
+    stated_end_date = models.DateField(_("end date stated in the letter"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="letters/%Y/", blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import roles
@@ -38,6 +38,7 @@ from terminations.models import (
     TerminationCase,
     UserPreference,
 )
+from terminations.services.recheck import cases_recheck_calendar, letters_state_earlier
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class Due:
     case: TerminationCase | None = None
     contract: Contract | None = None
     label: str = ""  # a letter number or handover item title (data, not translated)
+    in_digest: bool = True  # False for what each manager is sent in person
 
     @property
     def path(self) -> str:
@@ -91,6 +93,14 @@ class Due:
                 "%(party)s: the last day for notice of non-renewal to arrive is %(date)s."
             ),
             "lapse": _("%(party)s: the right to terminate lapses on %(date)s."),
+            "end_date_changed": _(
+                "%(party)s: the holiday calendar changed and the end date moves from %(label)s to "
+                "%(date)s. Check the handover dates and anything promised to the partner."
+            ),
+            "letter_earlier": _(
+                "%(party)s: letter %(label)s states an earlier end date than the official "
+                "calendar now gives (%(date)s). Decide whether to issue a corrected letter."
+            ),
         }
         return texts[self.kind] % params
 
@@ -177,7 +187,70 @@ def collect_due(*, today: date) -> list[Due]:
     for pk, lapses in lapsing:
         case = by_pk[pk]
         items.append(Due(f"lapse:{pk}:{lapses}", "lapse", lapses, case.owner, case))
+    items.extend(_calendar_due(today=today))
     items.sort(key=lambda d: (d.due_on, d.key))
+    return items
+
+
+# Reminders that follow a re-check of the end dates against the holiday calendar.
+CALENDAR_KINDS = ("end_date_changed", "letter_earlier")
+CALENDAR_CHANGE_NOTICE_DAYS = 14
+
+
+def _calendar_due(*, today: date) -> list[Due]:
+    """The owner of a case whose end date a calendar re-check moved (in the last two weeks);
+    every manager, in person, for a case whose issued letter states an earlier date."""
+    items: list[Due] = []
+    since = timezone.now() - timedelta(days=CALENDAR_CHANGE_NOTICE_DAYS)
+    moved = CaseEvent.objects.filter(
+        kind=CaseEvent.Kind.END_DATE_RECHECKED, created_at__gte=since, case__stage__in=OPEN_STAGES
+    ).select_related("case__partner", "case__owner")
+    for event in moved:
+        previous, new = event.data.get("previous"), event.data.get("end")
+        if not previous or not new or previous == new:
+            continue
+        items.append(
+            Due(
+                f"end_date_changed:{event.pk}",
+                "end_date_changed",
+                date.fromisoformat(new),
+                event.case.owner,
+                event.case,
+                label=previous,
+            )
+        )
+    earlier = list(
+        letters_state_earlier(TerminationCase.objects.all())
+        .select_related("partner", "owner")
+        .prefetch_related("notices")
+    )
+    if earlier:
+        User = get_user_model()
+        managers = list(
+            User.objects.filter(is_active=True)
+            .filter(Q(groups__name=roles.MANAGERS) | Q(is_superuser=True))
+            .distinct()
+        )
+        for case in earlier:
+            numbers = ", ".join(
+                n.number_or_draft
+                for n in case.notices.all()
+                if n.status == Notice.Status.ISSUED
+                and n.stated_end_date
+                and n.stated_end_date < case.end_date
+            )
+            for manager in managers:
+                items.append(
+                    Due(
+                        f"letter_earlier:{case.pk}:{case.end_date}:{manager.pk}",
+                        "letter_earlier",
+                        case.end_date,
+                        manager,
+                        case,
+                        label=numbers,
+                        in_digest=False,
+                    )
+                )
     return items
 
 
@@ -257,6 +330,7 @@ def _send_owner_reminders(items: list[Due], today: date) -> int:
 
 
 def _send_digests(items: list[Due], today: date) -> int:
+    items = [d for d in items if d.in_digest]
     if not items:
         return 0
     User = get_user_model()
@@ -357,10 +431,22 @@ def _send_webhook(items: list[Due]) -> int:
     return len(claimed)
 
 
+def send_calendar_reminders(*, today: date) -> int:
+    """Right after a calendar re-check: the owners of moved cases and the managers of letters
+    stating an earlier date hear of it now, not at the next daily run."""
+    items = [d for d in collect_due(today=today) if d.kind in CALENDAR_KINDS]
+    return _send_owner_reminders(items, today)
+
+
 def send_reminders(*, today: date) -> dict[str, int]:
-    """Send every reminder due on `today` that has not gone out yet. Returns counts per channel."""
+    """Re-check the open cases' end dates against the holiday calendar (the calendar package or
+    the confirmed-through setting may have changed since yesterday), then send every reminder due
+    on `today` that has not gone out yet. Returns counts per channel."""
+    recheck = cases_recheck_calendar(trigger="daily")
     items = collect_due(today=today)
     return {
+        "rechecked": recheck.checked,
+        "moved": len(recheck.moved),
         "due": len(items),
         "email": _send_owner_reminders(items, today),
         "digest": _send_digests(items, today),

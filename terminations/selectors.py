@@ -28,6 +28,7 @@ from terminations.models import (
     Stage,
     TerminationCase,
 )
+from terminations.rules.dates import estimate_note
 
 # The stages a case passes through in order, for the progress bar (withdrawn is off the path).
 STAGE_PATH = (
@@ -271,6 +272,28 @@ def _event_text(event: CaseEvent, *, chinese: bool, notices: dict, lines: dict) 
     if kind == Kind.END_DATE_SET:
         text = data.get("explanation_zh" if chinese else "explanation_en")
         return str(text or event.message)
+    if kind == Kind.END_DATE_RECHECKED:
+        previous, new = data.get("previous"), data.get("end")
+        if previous and new and previous != new:
+            head = _("The holiday calendar changed: the end date moves from %(old)s to %(new)s.")
+        elif data.get("confirmed") and not data.get("previous_confirmed", True):
+            head = _("The official holiday arrangement confirms the end date %(new)s.")
+        else:
+            head = _("The end date %(new)s was re-checked against the holiday calendar.")
+        explanation = data.get("explanation_zh" if chinese else "explanation_en") or ""
+        note = estimate_note(data.get("estimated_years") or (), "zh" if chinese else "en")
+        return " ".join(
+            part for part in (str(head % {"old": previous, "new": new}), explanation, note) if part
+        )
+    if kind == Kind.EARLIER_LETTERS_KEPT:
+        letters = "; ".join(
+            str(_("%(number)s (states %(date)s)") % {"number": number, "date": day})
+            for number, day in data.get("letters") or []
+        )
+        return str(
+            _("Kept for the end date %(end)s: %(letters)s. Why: %(note)s")
+            % {"end": data.get("end_date", "—"), "letters": letters or "—", "note": event.message}
+        )
     if kind == Kind.REFUSED:
         return str(
             _(

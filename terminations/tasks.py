@@ -10,3 +10,14 @@ def send_reminders_task() -> dict[str, int]:
     from terminations.reminders import send_reminders
 
     return send_reminders(today=timezone.localdate())
+
+
+@task
+def recheck_calendar_task(*, trigger: str = "") -> dict[str, int]:
+    """Re-check every open case's end date after the holiday calendar changed (the admin enqueues
+    it when an official arrangement is entered), then tell the owners and managers concerned."""
+    from terminations.reminders import send_calendar_reminders
+    from terminations.services.recheck import cases_recheck_calendar
+
+    report = cases_recheck_calendar(trigger=trigger)
+    return {**report.as_dict(), "sent": send_calendar_reminders(today=timezone.localdate())}

@@ -358,13 +358,26 @@ def _end_paragraphs(notice, case, contract: dict | None) -> list[dict[str, str]]
                 )
             )
     if case.end_date and kind not in ("withdrawal", "cure"):
-        paragraphs.append(
-            _t(
-                f"据此，合作终止日为{zh_date(case.end_date)}24:00。计算依据：{case.end_date_explanation_zh}",
-                f"Accordingly, the cooperation ends at 24:00 on {en_date(case.end_date)}. "
-                f"How this date was computed: {case.end_date_explanation_en}",
+        if case.end_date_confirmed:
+            paragraphs.append(
+                _t(
+                    f"据此，合作终止日为{zh_date(case.end_date)}24:00。计算依据：{case.end_date_explanation_zh}",
+                    f"Accordingly, the cooperation ends at 24:00 on {en_date(case.end_date)}. "
+                    f"How this date was computed: {case.end_date_explanation_en}",
+                )
             )
-        )
+        else:
+            # The year's official holiday arrangement is not published: the date is our best
+            # estimate, so the letter states it with the rule governing (no internal note).
+            paragraphs.append(
+                _t(
+                    f"据此，合作终止日为{zh_date(case.end_date)}24:00；如依照国家公布的节假日安排，"
+                    "上述期间的届满日晚于该日，以期间届满之日24:00为准。",
+                    f"Accordingly, the cooperation ends at 24:00 on {en_date(case.end_date)}; "
+                    "should the period, counted on the public-holiday arrangement the State "
+                    "publishes, end later, it ends at 24:00 on that later day.",
+                )
+            )
     return paragraphs
 
 

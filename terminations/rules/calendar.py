@@ -1,14 +1,22 @@
 """The Chinese working calendar: statutory holidays, weekends and make-up working days (调休).
 
-Where the calendar comes from, per year:
+Part of every year's arrangement is fixed by law before the State Council publishes it:
+《全国年节及纪念日放假办法》 art. 2 names the statutory days (元旦, 春节 from lunar New Year's Eve
+to the 3rd day, 清明, 劳动节 May 1–2, 端午, 中秋, 国庆节 Oct 1–3); art. 6 makes up a statutory day
+that falls on a Saturday or Sunday on a working day (补假), but which one, and any 调休 (art. 7),
+only the year's notice says. So, per year:
 
-* years up to ``settings.HOLIDAYS_CONFIRMED_THROUGH``: the ``holidays`` package (official State
-  Council notices);
-* later years: ``core.CalendarDay`` rows, but only once a ``core.CalendarYear`` row says the
-  year's arrangement has been entered in full;
-* otherwise the year is **unconfirmed**: only Saturdays and Sundays count as rest days, and every
-  result computed with such a year says that the holiday roll could not be checked. (The
-  ``holidays`` package silently guesses such years without make-up days; we never use a guess.)
+* years up to ``settings.HOLIDAYS_CONFIRMED_THROUGH``: the ``holidays`` package, which carries
+  the official State Council notices — **official**;
+* later years whose arrangement a manager entered (a ``core.CalendarYear`` row with its
+  ``core.CalendarDay`` rows) — **official**;
+* any other year — a **best estimate**: the statutory days are rest days for certain; the art. 6
+  make-up days are estimated on the working days right after the holiday (as the ``holidays``
+  package does for years it has not been given officially, and as recent notices did); weekends
+  are rest days and no 调休 working Saturday is assumed.
+
+The statutory days are rest days whatever the source: an entered arrangement cannot make one a
+working day, and a day the entry forgot is still a rest day.
 
 Each year is loaded once per process and kept in memory: the dashboard asks thousands of times.
 Years read from the database are re-read after ``DB_YEAR_TTL_SECONDS`` so an administrator's
@@ -17,6 +25,7 @@ entry reaches every worker process; the admin also clears the cache of its own p
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,17 +39,27 @@ DB_YEAR_TTL_SECONDS = 60.0
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+# The `holidays` package's Chinese names of the days 《全国年节及纪念日放假办法》 art. 2 fixes.
+# (Its other rest days are 补假 "observed" days, 调休 substitutes and one-off special holidays.)
+STATUTORY_NAMES_ZH = frozenset(
+    {"元旦", "农历除夕", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"}
+)
+
+OFFICIAL_SOURCES = ("holidays", "database")
+
 
 @dataclass(frozen=True)
 class YearCalendar:
     year: int
-    confirmed: bool
-    source: str  # "holidays", "database" or "weekends"
+    confirmed: bool  # the year's official arrangement is known
+    source: str  # "holidays" or "database" (official), "estimate"
     # Rest days that are not plain weekends' rest: holidays and moved rest days, with their names.
     holidays_zh: dict[date, str] = field(default_factory=dict)
     holidays_en: dict[date, str] = field(default_factory=dict)
     # Saturdays and Sundays that are working days.
     workdays: frozenset[date] = frozenset()
+    # The art. 2 statutory days (certain in every year).
+    statutory: frozenset[date] = frozenset()
 
     def is_working_day(self, day: date) -> bool:
         if day in self.holidays_zh:
@@ -48,6 +67,10 @@ class YearCalendar:
         if day.weekday() >= 5:
             return day in self.workdays
         return True
+
+    def is_estimated(self, day: date) -> bool:
+        """Whether ``day``'s status in this year is an estimate rather than known."""
+        return not self.confirmed and day not in self.statutory
 
 
 _lock = threading.Lock()
@@ -60,16 +83,59 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _from_holidays_package(year: int) -> YearCalendar:
+@functools.lru_cache(maxsize=256)
+def _package_year(year: int) -> tuple[dict[date, str], dict[date, str], frozenset[date]]:
+    """The ``holidays`` package's rest days of ``year`` (zh and en names) and its working weekend
+    days. For a year it has no official notice for, these are its rule-based dates: the statutory
+    days and, where one falls on a weekend, the art. 6 make-up day."""
     zh = holidays.country_holidays("CN", years=year, language="zh_CN")
     en = holidays.country_holidays("CN", years=year, language="en_US")
+    names_zh = {day: name for day, name in zh.items() if day.year == year}
+    names_en = {day: en.get(day, name) for day, name in names_zh.items()}
+    workdays = frozenset(day for day in zh.weekend_workdays if day.year == year)
+    return names_zh, names_en, workdays
+
+
+@functools.lru_cache(maxsize=256)
+def statutory_days(year: int) -> dict[date, str]:
+    """The statutory days of ``year`` under the holiday rules in force that year (art. 2 of
+    《全国年节及纪念日放假办法》 in its 2024 revision from 2025), with their Chinese names."""
+    days = holidays.country_holidays("CN", years=year, language="zh_CN", observed=False)
+    return {
+        day: name
+        for day, name in days.items()
+        if day.year == year and STATUTORY_NAMES_ZH.intersection(name.split("; "))
+    }
+
+
+def _from_holidays_package(year: int) -> YearCalendar:
+    names_zh, names_en, workdays = _package_year(year)
     return YearCalendar(
         year=year,
         confirmed=True,
         source="holidays",
-        holidays_zh={day: name for day, name in zh.items() if day.year == year},
-        holidays_en={day: en.get(day, name) for day, name in zh.items() if day.year == year},
-        workdays=frozenset(day for day in zh.weekend_workdays if day.year == year),
+        holidays_zh=dict(names_zh),
+        holidays_en=dict(names_en),
+        workdays=workdays,
+        statutory=frozenset(statutory_days(year)),
+    )
+
+
+def _estimate(year: int) -> YearCalendar:
+    names_zh, names_en, _workdays = _package_year(year)
+    statutory = statutory_days(year)
+    # The statutory days and the package's art. 6 make-up days ("（补假）"), nothing else: should
+    # the package know the year's notice, its 调休 days are not an estimate of ours to make.
+    rest = [day for day, name in names_zh.items() if day in statutory or "补假" in name]
+    return YearCalendar(
+        year=year,
+        confirmed=False,
+        source="estimate",
+        holidays_zh={day: names_zh[day] for day in rest},
+        holidays_en={day: names_en[day] for day in rest},
+        # No 调休 working weekend is assumed: only the year's notice can make one.
+        workdays=frozenset(),
+        statutory=frozenset(statutory),
     )
 
 
@@ -77,16 +143,28 @@ def _from_database(year: int) -> YearCalendar:
     from core.models import CalendarDay, CalendarYear
 
     if not CalendarYear.objects.filter(year=year).exists():
-        return YearCalendar(year=year, confirmed=False, source="weekends")
+        return _estimate(year)
     rows = list(CalendarDay.objects.filter(day__year=year).values_list("day", "kind", "name"))
+    statutory = statutory_days(year)
+    _names_zh, names_en, _workdays = _package_year(year)
     rest = {day: name for day, kind, name in rows if kind == CalendarDay.Kind.HOLIDAY}
+    # A statutory day is a rest day even where the entry forgot it (art. 2).
+    for day, name in statutory.items():
+        rest.setdefault(day, name)
     return YearCalendar(
         year=year,
         confirmed=True,
         source="database",
         holidays_zh={day: name or "法定节假日" for day, name in rest.items()},
-        holidays_en={day: name or "public holiday" for day, name in rest.items()},
-        workdays=frozenset(day for day, kind, _name in rows if kind == CalendarDay.Kind.WORKDAY),
+        holidays_en={
+            day: names_en.get(day) or name or "public holiday" for day, name in rest.items()
+        },
+        workdays=frozenset(
+            day
+            for day, kind, _name in rows
+            if kind == CalendarDay.Kind.WORKDAY and day not in statutory
+        ),
+        statutory=frozenset(statutory),
     )
 
 
@@ -107,7 +185,17 @@ def year_calendar(year: int) -> YearCalendar:
 
 
 def year_confirmed(year: int) -> bool:
+    """Whether ``year``'s official arrangement is known (else its results are a best estimate)."""
     return year_calendar(year).confirmed
+
+
+def is_estimated(day: date) -> bool:
+    """Whether ``day`` is a working or rest day only by the best estimate of an unpublished year."""
+    return year_calendar(day.year).is_estimated(day)
+
+
+def is_statutory_day(day: date) -> bool:
+    return day in year_calendar(day.year).statutory
 
 
 def is_working_day(day: date) -> bool:
@@ -146,29 +234,37 @@ def previous_working_day(day: date) -> date:
 
 
 def describe_day_zh(day: date) -> str:
-    """Why a day is (not) a working day, in Chinese: "2026-10-01（星期四，国庆节）"."""
-    name = holiday_name(day, "zh")
+    """Why a day is (not) a working day, in Chinese: "2026-10-01（星期四，法定节假日：国庆节）".
+    In a year whose arrangement is not published, what is only estimated says so."""
+    calendar = year_calendar(day.year)
+    name = calendar.holidays_zh.get(day)
     weekday = WEEKDAYS_ZH[day.weekday()]
+    estimate = "，最佳估计" if calendar.is_estimated(day) else ""
+    if name and calendar.is_estimated(day):
+        return f"{day.isoformat()}（{weekday}，{name}，按放假办法第六条推定的补假日{estimate}）"
     if name:
         return f"{day.isoformat()}（{weekday}，法定节假日：{name}）"
     if is_makeup_workday(day):
         return f"{day.isoformat()}（{weekday}，调休上班的工作日）"
     if day.weekday() >= 5:
-        return f"{day.isoformat()}（{weekday}，休息日）"
-    if not year_confirmed(day.year):
-        return f"{day.isoformat()}（{weekday}，官方日历未确认）"
-    return f"{day.isoformat()}（{weekday}，工作日）"
+        return f"{day.isoformat()}（{weekday}，休息日{estimate}）"
+    return f"{day.isoformat()}（{weekday}，工作日{estimate}）"
 
 
 def describe_day_en(day: date) -> str:
-    name = holiday_name(day, "en")
+    calendar = year_calendar(day.year)
+    name = calendar.holidays_en.get(day)
     weekday = WEEKDAYS_EN[day.weekday()]
+    estimate = "; best estimate" if calendar.is_estimated(day) else ""
+    if name and calendar.is_estimated(day):
+        return (
+            f"{day.isoformat()} ({weekday}, {name}: a make-up rest day estimated under art. 6 "
+            f"of the holiday rules{estimate})"
+        )
     if name:
         return f"{day.isoformat()} ({weekday}, a public holiday: {name})"
     if is_makeup_workday(day):
         return f"{day.isoformat()} ({weekday}, a make-up working day)"
     if day.weekday() >= 5:
-        return f"{day.isoformat()} ({weekday}, a weekend rest day)"
-    if not year_confirmed(day.year):
-        return f"{day.isoformat()} ({weekday}; official calendar not yet known)"
-    return f"{day.isoformat()} ({weekday}, a working day)"
+        return f"{day.isoformat()} ({weekday}, a weekend rest day{estimate})"
+    return f"{day.isoformat()} ({weekday}, a working day{estimate})"

@@ -25,9 +25,11 @@ Chinese and English, or raises :class:`RulesError` with a translated message on 
     Art. 564: the contract's limit in days, else one year from when the shop knew or should have
     known of the cause. Never moved for rest days: the earlier date is the safe one.
 
-A result is ``confirmed=False`` when a year whose calendar mattered has no official arrangement yet
-(see :mod:`terminations.rules.calendar`): the date is computed with weekends only and the
-explanation says that the holiday roll could not be checked.
+A result is ``confirmed=False`` — a **best estimate** — when a year whose calendar mattered has no
+published arrangement yet (see :mod:`terminations.rules.calendar`): its statutory days are rest
+days for certain, its make-up days are estimated. The estimate is said in ``estimate_note_zh`` /
+``estimate_note_en``, for staff only; the explanation itself states the rule and each adjustment,
+and is what a letter may quote.
 """
 
 from __future__ import annotations
@@ -63,12 +65,23 @@ class DateResult:
     rule: str
     explanation_zh: str
     explanation_en: str
-    unconfirmed_years: tuple[int, ...] = ()
+    estimated_years: tuple[int, ...] = ()
 
     @property
     def explanation(self) -> str:
-        language = get_language() or settings.LANGUAGE_CODE
-        return self.explanation_zh if language.lower().startswith("zh") else self.explanation_en
+        return self.explanation_zh if _chinese() else self.explanation_en
+
+    @property
+    def estimate_note_zh(self) -> str:
+        return estimate_note(self.estimated_years, "zh")
+
+    @property
+    def estimate_note_en(self) -> str:
+        return estimate_note(self.estimated_years, "en")
+
+    @property
+    def estimate_note(self) -> str:
+        return estimate_note(self.estimated_years, "zh" if _chinese() else "en")
 
     def as_dict(self) -> dict:
         return {
@@ -79,11 +92,38 @@ class DateResult:
             "rule": self.rule,
             "explanation_zh": self.explanation_zh,
             "explanation_en": self.explanation_en,
-            "unconfirmed_years": list(self.unconfirmed_years),
+            "estimated_years": list(self.estimated_years),
         }
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _chinese() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
+
+
+def estimate_note(years: tuple[int, ...] | list[int], language: str) -> str:
+    """What staff are told about a result that rests on an unpublished year; "" when none does.
+    Never printed in a letter."""
+    if not years:
+        return ""
+    if language == "zh":
+        zh_years = "、".join(f"{y}年" for y in years)
+        return (
+            f"最佳估计：{zh_years}的放假安排尚未公布。《全国年节及纪念日放假办法》第二条规定的法定"
+            "节假日已确定计为休息日；逢周六、周日的法定节假日按第六条在其后的工作日补假，补假日为"
+            "推定，调休安排未知。官方安排公布并录入后，系统将重新核对，日期如有变化会记录并通知。"
+        )
+    en_years = ", ".join(str(y) for y in years)
+    return (
+        f"Best estimate: the official holiday arrangement for {en_years} has not been published. "
+        "The statutory days of art. 2 of the national holiday rules are rest days for certain; "
+        "the make-up days for statutory days falling on a weekend (art. 6) are estimated on the "
+        "working days right after them, and any working-weekend swaps are unknown. Once the "
+        "official arrangement is entered the dates are re-checked, and any change is recorded "
+        "and notified."
+    )
 
 
 def add_months(day: date, months: int) -> tuple[date, bool]:
@@ -130,27 +170,13 @@ class _Years:
         self.years.add(day.year)
 
     @property
-    def unconfirmed(self) -> tuple[int, ...]:
+    def estimated(self) -> tuple[int, ...]:
         return tuple(sorted(y for y in self.years if not calendar.year_confirmed(y)))
 
 
 def _working(day: date, years: _Years) -> bool:
     years.touch(day)
     return calendar.is_working_day(day)
-
-
-def _unconfirmed_sentences(unconfirmed: tuple[int, ...]) -> tuple[str, str]:
-    if not unconfirmed:
-        return "", ""
-    zh_years = "、".join(f"{y}年" for y in unconfirmed)
-    en_years = ", ".join(str(y) for y in unconfirmed)
-    return (
-        f"未确认：{zh_years}的法定节假日和调休安排尚未公布或尚未录入，本结果仅按周六、周日计算，"
-        "无法核对节假日顺延，请在官方安排公布后重新核对。",
-        f"Unconfirmed: the official holiday and make-up working day arrangement for {en_years} "
-        "has not been published or entered yet, so only Saturdays and Sundays were taken into "
-        "account and the holiday roll could not be checked. Check again once it is published.",
-    )
 
 
 def _rule(articles: list[int]) -> str:
@@ -261,7 +287,7 @@ def notice_period_end(
         end, rolled = nominal, False
         if unit != PeriodUnit.WORKDAYS:
             # Without the roll the calendar cannot change the date, so it does not make the
-            # result unconfirmed.
+            # result an estimate.
             nominal_works = _working(nominal, years) if roll else calendar.is_working_day(nominal)
             if nominal_works:
                 if calendar.is_makeup_workday(nominal):
@@ -296,20 +322,16 @@ def notice_period_end(
 
     zh.append(f"期间于{end.isoformat()}二十四时届满（民法典第203条第2款）。")
     en.append(f"The period ends at 24:00 on {end.isoformat()} (Civil Code art. 203 ¶2).")
-    unconfirmed = years.unconfirmed
-    warn_zh, warn_en = _unconfirmed_sentences(unconfirmed)
-    if warn_zh:
-        zh.append(warn_zh)
-        en.append(warn_en)
+    estimated = years.estimated
     return DateResult(
         end=end,
         nominal=nominal,
         rolled=rolled,
-        confirmed=not unconfirmed,
+        confirmed=not estimated,
         rule=_rule(articles),
         explanation_zh="".join(zh),
         explanation_en=" ".join(en),
-        unconfirmed_years=unconfirmed,
+        estimated_years=estimated,
     )
 
 
@@ -428,20 +450,16 @@ def renewal_notice_deadline(*, term_end: date, period: int, unit: str) -> DateRe
         raise _out_of_range() from None
     zh += "逾期到达的通知可能无法阻止合同自动续期。"
     en += " Notice arriving later may not stop the contract renewing."
-    unconfirmed = years.unconfirmed
-    warn_zh, warn_en = _unconfirmed_sentences(unconfirmed)
-    if warn_zh:
-        zh += warn_zh
-        en += " " + warn_en
+    estimated = years.estimated
     return DateResult(
         end=end,
         nominal=nominal,
         rolled=rolled,
-        confirmed=not unconfirmed,
+        confirmed=not estimated,
         rule=_rule(articles),
         explanation_zh=zh,
         explanation_en=en,
-        unconfirmed_years=unconfirmed,
+        estimated_years=estimated,
     )
 
 

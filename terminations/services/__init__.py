@@ -3,7 +3,7 @@
 Each submodule lists its public names in ``__all__``; they are all available from here.
 """
 
-from terminations.services import cases, deliveries, handover, settlement
+from terminations.services import cases, deliveries, handover, notices, recheck, settlement
 from terminations.services._base import (
     TransitionError,
     case_warnings,
@@ -15,6 +15,8 @@ from terminations.services._base import (
 from terminations.services.cases import *  # noqa: F403
 from terminations.services.deliveries import *  # noqa: F403
 from terminations.services.handover import *  # noqa: F403
+from terminations.services.notices import *  # noqa: F403
+from terminations.services.recheck import *  # noqa: F403
 from terminations.services.settlement import *  # noqa: F403
 
 __all__ = [
@@ -27,11 +29,7 @@ __all__ = [
     *cases.__all__,
     *deliveries.__all__,
     *handover.__all__,
+    *notices.__all__,
+    *recheck.__all__,
     *settlement.__all__,
 ]
-
-try:  # the letters part (notices.py) is written by another engineer and may not exist yet
-    from terminations.services.notices import *  # noqa: F403
-except ImportError as error:  # pragma: no cover - only while notices.py is missing
-    if getattr(error, "name", "") != "terminations.services.notices":
-        raise

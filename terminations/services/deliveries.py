@@ -327,8 +327,15 @@ def end_date_for_case(case: TerminationCase) -> EndDate | None:
 
 
 @transaction.atomic
-def case_recompute_end_date(*, case: TerminationCase, by=None) -> TerminationCase:
-    """Fix the end date from what is proven; appends END_DATE_SET when it changes."""
+def case_recompute_end_date(
+    *,
+    case: TerminationCase,
+    by=None,
+    event_kind: str = CaseEvent.Kind.END_DATE_SET,
+    reason: str = "",
+) -> TerminationCase:
+    """Fix the end date from what is proven; appends an event (END_DATE_SET, or the kind given,
+    with ``reason`` in its data) when the date, its rule or its calendar status changes."""
     case = lock_case(case)
     try:
         computed = end_date_for_case(case)
@@ -348,13 +355,14 @@ def case_recompute_end_date(*, case: TerminationCase, by=None) -> TerminationCas
     changed = [name for name, value in values.items() if getattr(case, name) != value]
     if changed:
         previous = case.end_date
+        previous_confirmed = case.end_date_confirmed
         for name in changed:
             setattr(case, name, values[name])
         case.save(update_fields=[*changed, "updated_at"])
         record_event(
             case=case,
             actor=by,
-            kind=CaseEvent.Kind.END_DATE_SET,
+            kind=event_kind,
             message=result.explanation_en,
             data={
                 **result.as_dict(),
@@ -362,8 +370,10 @@ def case_recompute_end_date(*, case: TerminationCase, by=None) -> TerminationCas
                 "explanation_zh": result.explanation_zh,
                 "explanation_en": result.explanation_en,
                 "previous": previous.isoformat() if previous else None,
+                "previous_confirmed": previous_confirmed,
                 "notice": computed.notice.pk if computed.notice else None,
                 "refused_only": computed.refused_only,
+                **({"reason": reason} if reason else {}),
             },
         )
         handover_recompute_due_dates(case=case)

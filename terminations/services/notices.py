@@ -290,10 +290,13 @@ def notice_issue(*, notice: Notice, by) -> Notice:
     notice.status = Notice.Status.ISSUED
     notice.issued_by = by
     notice.issued_at = timezone.now()
+    # Every letter but a withdrawal prints the case's end date (its end and handover deadline).
+    notice.stated_end_date = case.end_date if notice.kind != Notice.Kind.WITHDRAWAL else None
     notice.save(
         update_fields=[
             "pdf",
             "snapshot",
+            "stated_end_date",
             "sha256",
             "size",
             "letter_number",

@@ -189,6 +189,7 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
         "plan": plan,
         "warnings": services.case_warnings(case) if case.is_open else [],
         "timeline": selectors.case_timeline(case),
+        "earlier_letters": services.earlier_letters(case),
         "editable": editable,
         # The step agreed with the partner matters while talks go on, not once the letter is out.
         "next_negotiation_step": next(
@@ -259,6 +260,22 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         _("Done: the case is now at stage “%(stage)s”.") % {"stage": case.get_stage_display()},
     )
     return _back(case)
+
+
+@require_POST
+def case_keep_earlier_letters(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_edit(request, reference)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reference, "status", keep_letters_form=form)
+    try:
+        services.case_keep_earlier_letters(
+            case=case, by=request.user, note=form.cleaned_data["reason"]
+        )
+    except TransitionError as error:
+        return _refused(request, case, error, "status")
+    messages.success(request, _("Recorded: the letters stand as issued."))
+    return _back(case, "status")
 
 
 @require_POST

@@ -11,6 +11,15 @@ from tests.factories import ShopProfileFactory
 
 pytestmark = pytest.mark.django_db
 
+# The statutory days of 2027 (《全国年节及纪念日放假办法》 art. 2), as an arrangement must list them.
+STATUTORY_2027 = """2027-01-01 元旦
+2027-02-05..2027-02-08 春节
+2027-04-05 清明节
+2027-05-01..2027-05-02 劳动节
+2027-06-09 端午节
+2027-09-15 中秋节
+2027-10-01..2027-10-03 国庆节"""
+
 
 def test_shop_profile_can_be_added_once_and_never_deleted(admin_client):
     add_url = reverse("admin:core_shopprofile_add")
@@ -55,21 +64,26 @@ def test_calendar_pages_render(admin_client):
     assert by_year.status_code == 200
 
 
-def test_admin_changes_clear_the_calendar_cache(admin_client):
-    assert not calendar.year_confirmed(2027)  # cached as unconfirmed
-    response = admin_client.post(
-        reverse("admin:core_calendaryear_add"), {"year": "2027", "source": "test"}
-    )
-    assert response.status_code == 302
+def test_admin_changes_clear_the_calendar_cache(admin_client, django_capture_on_commit_callbacks):
+    assert not calendar.year_confirmed(2027)  # cached as a best estimate
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:core_calendaryear_add"),
+            {"year": "2027", "source": "test", "rest_days": STATUTORY_2027, "working_days": ""},
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
     assert calendar.year_confirmed(2027)
-    response = admin_client.post(
-        reverse("admin:core_calendarday_add"),
-        {"day": "2027-10-04", "kind": "holiday", "name": "国庆节"},
-    )
+    assert calendar.is_working_day(date(2027, 10, 4))  # no 补假 entered
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:core_calendarday_add"),
+            {"day": "2027-10-04", "kind": "holiday", "name": "国庆节"},
+        )
     assert response.status_code == 302
     assert calendar.is_rest_day(date(2027, 10, 4))
-    day = CalendarDay.objects.get()
-    admin_client.post(reverse("admin:core_calendarday_delete", args=[day.pk]), {"post": "yes"})
+    day = CalendarDay.objects.get(day=date(2027, 10, 4))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:core_calendarday_delete", args=[day.pk]), {"post": "yes"})
     assert calendar.is_working_day(date(2027, 10, 4))
 
 

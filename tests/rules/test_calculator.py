@@ -90,13 +90,13 @@ def test_missing_roll_means_the_default_roll(staff_client):
     assert response.context["result"].rolled
 
 
-def test_unconfirmed_year_is_warned(staff_client):
+def test_unpublished_year_is_labelled_a_best_estimate(staff_client):
     response = _en(staff_client).get(URL, {"arrival": "2027-09-01", "period": "30", "unit": "days"})
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="unconfirmed"' in body
-    assert "holiday roll could not be checked" in body
-    assert "2027" in body
+    assert 'data-testid="best-estimate"' in body
+    assert "Best estimate: the official holiday arrangement for 2027" in body
+    assert response.context["result"].end == date(2027, 10, 6)  # not National Day
 
 
 @pytest.mark.parametrize(

@@ -124,16 +124,18 @@ def test_renewal_cutoff_is_a_working_day_in_time(term_end, period, unit):
     period=periods,
     unit=units,
 )
-def test_unconfirmed_years_are_flagged_and_still_ordered(start, period, unit):
+def test_estimated_years_are_flagged_and_still_ordered(start, period, unit):
     period = _period(unit, period)
     result = notice_period_end(start=start, period=period, unit=unit)
     assert result.end >= result.nominal >= start
     touches_future = result.end.year > 2026
     if touches_future:
         assert not result.confirmed
-        assert set(result.unconfirmed_years) <= {2027, 2028, 2029}
-        assert "could not be checked" in result.explanation_en
+        assert set(result.estimated_years) <= {2027, 2028, 2029}
+        assert "Best estimate" in result.estimate_note_en
+        assert "Best estimate" not in result.explanation_en
     else:
         assert result.confirmed
-    # Unconfirmed years use weekends only, so the end is never a Saturday or Sunday.
+    # An estimated year still rests on weekends and on its statutory days.
+    assert calendar.is_working_day(result.end)
     assert result.end.weekday() < 5 or result.confirmed

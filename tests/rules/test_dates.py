@@ -141,7 +141,7 @@ def test_worked_examples(start, period, unit, options, nominal, end):
     assert (result.nominal, result.end) == (nominal, end)
     assert result.rolled is (end != nominal)
     assert result.confirmed
-    assert result.unconfirmed_years == ()
+    assert result.estimated_years == ()
     assert end.isoformat() in result.explanation_en
     assert end.isoformat() in result.explanation_zh
     assert "24:00" in result.explanation_en
@@ -341,47 +341,53 @@ def test_right_to_terminate_bad_limit(limit):
         right_to_terminate_lapses(known_on=D(2026, 9, 1), limit_days=limit)
 
 
-# --- years without an official calendar ---------------------------------------------------
+# --- years without an official calendar (more in test_calendar_estimate.py) ------------------
 
 
 @pytest.mark.django_db
-def test_2027_without_calendar_year_is_unconfirmed():
+def test_2027_without_calendar_year_is_a_best_estimate():
     result = notice_period_end(start=D(2027, 9, 1), period=30, unit="days")
-    # 2027-10-01 is a Friday; without the official notice only weekends are known.
-    assert (result.nominal, result.end, result.rolled) == (D(2027, 10, 1), D(2027, 10, 1), False)
+    # 2027-10-01 (Fri) is National Day by law; 10-02/10-03 fall on the weekend and are made up
+    # (estimated) on 10-04 and 10-05: the first working day is 10-06.
+    assert (result.nominal, result.end, result.rolled) == (D(2027, 10, 1), D(2027, 10, 6), True)
     assert not result.confirmed
-    assert result.unconfirmed_years == (2027,)
-    assert "holiday roll could not be checked" in result.explanation_en
-    assert "无法核对节假日顺延" in result.explanation_zh
+    assert result.estimated_years == (2027,)
+    assert "最佳估计" in result.estimate_note_zh and "2027年" in result.estimate_note_zh
+    assert "Best estimate" in result.estimate_note_en
+    # The explanation is what a letter may quote: the note stays out of it.
+    assert "最佳估计：" not in result.explanation_zh
+    assert "Best estimate" not in result.explanation_en
+    assert "法定节假日：国庆节" in result.explanation_zh
 
 
 @pytest.mark.django_db
-def test_2027_weekend_still_rolls_but_is_unconfirmed():
+def test_2027_weekend_still_rolls_and_is_an_estimate():
     result = notice_period_end(start=D(2027, 2, 4), period=30, unit="days")
     assert (result.nominal, result.end) == (D(2027, 3, 6), D(2027, 3, 8))
     assert not result.confirmed
 
 
 @pytest.mark.django_db
-def test_cross_year_into_2027_is_unconfirmed():
+def test_cross_year_into_2027_is_an_estimate():
     result = notice_period_end(start=D(2026, 12, 2), period=30, unit="days")
-    assert result.nominal == D(2027, 1, 1)
+    assert (result.nominal, result.end) == (D(2027, 1, 1), D(2027, 1, 4))
     assert not result.confirmed
     workdays = notice_period_end(start=D(2026, 12, 20), period=10, unit="workdays")
-    assert not workdays.confirmed and workdays.unconfirmed_years == (2027,)
+    assert not workdays.confirmed and workdays.estimated_years == (2027,)
 
 
 @pytest.mark.django_db
 def test_2027_without_roll_does_not_depend_on_the_calendar():
     result = notice_period_end(start=D(2027, 9, 1), period=30, unit="days", roll=False)
     assert result.confirmed
+    assert result.estimate_note_zh == ""
 
 
 @pytest.mark.django_db
 def test_2027_rows_without_calendar_year_are_not_enough():
-    CalendarDay.objects.create(day=D(2027, 10, 1), kind=CalendarDay.Kind.HOLIDAY, name="国庆节")
+    CalendarDay.objects.create(day=D(2027, 10, 6), kind=CalendarDay.Kind.HOLIDAY, name="国庆节")
     result = notice_period_end(start=D(2027, 9, 1), period=30, unit="days")
-    assert not result.confirmed and result.end == D(2027, 10, 1)
+    assert not result.confirmed and result.end == D(2027, 10, 6)
 
 
 def _enter_2027_national_day():
@@ -403,6 +409,7 @@ def test_2027_confirmed_through_calendar_rows():
     assert (result.nominal, result.end, result.rolled) == (D(2027, 10, 1), D(2027, 10, 8), True)
     assert result.confirmed
     assert "国庆节" in result.explanation_zh
+    assert "最佳估计" not in result.explanation_zh
     assert calendar.year_confirmed(2027)
 
 
@@ -421,17 +428,29 @@ def test_2027_make_up_days_from_calendar_rows():
 
 
 @pytest.mark.django_db
+def test_an_entered_arrangement_keeps_the_statutory_days_it_forgot():
+    _enter_2027_national_day()  # enters only National Day
+    assert calendar.is_rest_day(D(2027, 1, 1))  # 元旦, art. 2
+    assert calendar.is_rest_day(D(2027, 6, 9))  # 端午节
+    # ... but not the estimated make-up days: the entered arrangement decides those.
+    assert calendar.is_working_day(D(2027, 5, 3))
+
+
+@pytest.mark.django_db
 def test_calendar_cache_is_per_year_and_cleared(django_assert_num_queries):
-    with django_assert_num_queries(1):  # only CalendarYear: the year is unconfirmed
+    with django_assert_num_queries(1):  # only CalendarYear: the year is an estimate
         for _ in range(50):
             calendar.is_working_day(D(2027, 5, 3))
     with django_assert_num_queries(0):
         for day in range(1, 29):
             calendar.is_working_day(D(2026, 2, day))
     _enter_2027_national_day()
-    assert calendar.is_working_day(D(2027, 10, 4))  # still the cached, unconfirmed year
+    assert not calendar.is_working_day(D(2027, 10, 4))  # the cached estimate: 补假
+    assert not calendar.year_confirmed(2027)
     calendar.clear_cache()
     assert not calendar.is_working_day(D(2027, 10, 4))
+    assert calendar.year_confirmed(2027)
+    assert calendar.is_working_day(D(2027, 5, 3))  # no longer the estimated 补假
 
 
 def test_confirmed_through_setting_decides_the_source(settings):

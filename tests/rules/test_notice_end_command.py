@@ -59,11 +59,13 @@ def test_options(args, expected):
 
 
 @pytest.mark.django_db
-def test_unconfirmed_year_says_so():
+def test_unpublished_year_is_a_labelled_best_estimate():
     lines = _run("--arrival", "2027-09-01", "--period", "30", "--unit", "days", "--lang", "en")
-    assert lines[0] == "2027-10-01"
-    assert any("UNCONFIRMED" in line and "2027" in line for line in lines)
-    assert "holiday roll could not be checked" in "\n".join(lines)
+    assert lines[0] == "2027-10-06"
+    assert any(line.startswith("Best estimate") and "2027" in line for line in lines)
+    chinese = _run("--arrival", "2026-12-01", "--period", "1", "--unit", "months")
+    assert chinese[0] == "2027-01-04"
+    assert any(line.startswith("最佳估计：2027年") for line in chinese)
 
 
 @pytest.mark.django_db

@@ -79,13 +79,4 @@ class Command(BaseCommand):
                 )
             self.stdout.write(result.explanation)
             if not result.confirmed:
-                years = ", ".join(str(year) for year in result.unconfirmed_years)
-                self.stdout.write(
-                    self.style.WARNING(
-                        _(
-                            "UNCONFIRMED: the official holiday arrangement for %(years)s is not "
-                            "known yet; the holiday roll could not be checked."
-                        )
-                        % {"years": years}
-                    )
-                )
+                self.stdout.write(self.style.WARNING(result.estimate_note))

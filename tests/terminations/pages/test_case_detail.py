@@ -59,7 +59,7 @@ def test_sections_in_order(staff_client, staff_user):
     assert positions == sorted(positions)
 
 
-def test_deadline_shows_end_date_rule_and_unconfirmed_warning(staff_client, staff_user):
+def test_deadline_shows_end_date_rule_and_best_estimate_label(staff_client, staff_user):
     staff_client.cookies["django_language"] = "en"
     case = open_case(
         by=staff_user,
@@ -77,7 +77,8 @@ def test_deadline_shows_end_date_rule_and_unconfirmed_warning(staff_client, staf
     assert deadline.days_left == (date(2027, 2, 1) - date(2026, 6, 1)).days
     assert not deadline.confirmed
     html = response.content.decode()
-    assert "Unconfirmed holiday calendar" in html
+    assert 'data-testid="best-estimate"' in html
+    assert "Best estimate" in html
     assert "Arrival 2027-01-02 + 30 days" in html
 
 

@@ -1,0 +1,151 @@
+"""Re-checking computed end dates when the holiday calendar changes (DOMAIN.md §4).
+
+A year's official arrangement arrives late in the previous year; until then an end date in that
+year is a best estimate. When a manager enters the arrangement (admin), or
+``TERMINATIONS_HOLIDAYS_CONFIRMED_THROUGH`` is raised after the calendar package learned the year,
+``cases_recheck_calendar`` recomputes every open case's end date with the same rules that set it.
+Nothing moves silently: a change is an ``END_DATE_RECHECKED`` event on the case (its owner is
+reminded), handover due dates follow, and where an issued letter already stated an earlier date
+the case shows up for managers (``letters_state_earlier``) until a corrected letter supersedes it
+or a manager decides the letter stands (``case_keep_earlier_letters``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+
+from terminations.models import OPEN_STAGES, CaseEvent, Notice, TerminationCase
+from terminations.rules import calendar
+from terminations.services._base import (
+    TransitionError,
+    lock_case,
+    record_event,
+    require_manager,
+    require_text,
+)
+from terminations.services.deliveries import case_recompute_end_date
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "RecheckReport",
+    "case_keep_earlier_letters",
+    "cases_recheck_calendar",
+    "earlier_letters",
+    "letters_state_earlier",
+]
+
+
+@dataclass
+class RecheckReport:
+    checked: int = 0
+    moved: list[str] = field(default_factory=list)  # references whose end date changed
+    confirmed: list[str] = field(default_factory=list)  # same date, now on the official calendar
+    failed: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "checked": self.checked,
+            "moved": len(self.moved),
+            "confirmed": len(self.confirmed),
+            "failed": len(self.failed),
+        }
+
+
+def letters_state_earlier(queryset: QuerySet[TerminationCase]) -> QuerySet[TerminationCase]:
+    """Open cases whose current end date is later than the date an issued (not superseded)
+    letter stated to the partner, unless a manager decided, for this end date, that the letters
+    stand. One EXISTS subquery; usable for counts, filters and lists."""
+    earlier = Notice.objects.filter(
+        case=OuterRef("pk"),
+        status=Notice.Status.ISSUED,
+        stated_end_date__isnull=False,
+        stated_end_date__lt=OuterRef("end_date"),
+    )
+    return queryset.filter(
+        Exists(earlier),
+        stage__in=OPEN_STAGES,
+        end_date__isnull=False,
+    ).exclude(earlier_letters_kept_for=F("end_date"))
+
+
+def earlier_letters(case: TerminationCase) -> list[Notice]:
+    """The issued letters of a loaded case (notices prefetched) that state an earlier end date
+    than the case's, while that needs a manager's decision: ``letters_state_earlier`` for one
+    case, without a query."""
+    if not case.is_open or not case.end_date or case.earlier_letters_kept_for == case.end_date:
+        return []
+    return [
+        notice
+        for notice in case.notices.all()
+        if notice.status == Notice.Status.ISSUED
+        and notice.stated_end_date
+        and notice.stated_end_date < case.end_date
+    ]
+
+
+def cases_recheck_calendar(*, trigger: str = "") -> RecheckReport:
+    """Recompute the end date of every open case that has one against the calendar as it is
+    now. Each case is its own transaction (a failure stops nothing else). Safe to run again:
+    an unchanged date writes nothing."""
+    calendar.clear_cache()
+    report = RecheckReport()
+    rows = (
+        TerminationCase.objects.filter(stage__in=OPEN_STAGES, end_date__isnull=False)
+        .values_list("pk", "reference", "end_date", "end_date_confirmed")
+        .order_by("pk")
+    )
+    for pk, reference, before, was_confirmed in rows.iterator(chunk_size=500):
+        report.checked += 1
+        try:
+            case = case_recompute_end_date(
+                case=pk, event_kind=CaseEvent.Kind.END_DATE_RECHECKED, reason=trigger
+            )
+        except TransitionError:
+            logger.exception("Case %s could not be re-checked against the calendar.", reference)
+            report.failed.append(reference)
+            continue
+        if case.end_date != before:
+            report.moved.append(reference)
+        elif case.end_date_confirmed != was_confirmed:
+            report.confirmed.append(reference)
+    return report
+
+
+@transaction.atomic
+def case_keep_earlier_letters(*, case: TerminationCase, by, note: str) -> TerminationCase:
+    """A manager decides that the issued letters stating an earlier date than the case's end
+    date stand (e.g. the letter's rule governs and the partner was told so), with the reason."""
+    require_manager(by)
+    note = require_text(note, _("Say why the letters may stand."))
+    case = lock_case(case)
+    if not letters_state_earlier(TerminationCase.objects.filter(pk=case.pk)).exists():
+        raise TransitionError(
+            _("No issued letter of this case states an end date earlier than %(date)s.")
+            % {"date": case.end_date.isoformat() if case.end_date else "—"}
+        )
+    stated = sorted(
+        Notice.objects.filter(
+            case=case,
+            status=Notice.Status.ISSUED,
+            stated_end_date__lt=case.end_date,
+        ).values_list("letter_number", "stated_end_date")
+    )
+    case.earlier_letters_kept_for = case.end_date
+    case.save(update_fields=["earlier_letters_kept_for", "updated_at"])
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.EARLIER_LETTERS_KEPT,
+        message=note,
+        data={
+            "end_date": case.end_date.isoformat(),
+            "letters": [[number, day.isoformat()] for number, day in stated],
+        },
+    )
+    return case
