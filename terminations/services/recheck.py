@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from terminations.models import OPEN_STAGES, CaseEvent, Notice, TerminationCase
 from terminations.rules import calendar
+from terminations.rules.dates import RulesError
 from terminations.services._base import (
     TransitionError,
     lock_case,
@@ -28,7 +29,7 @@ from terminations.services._base import (
     require_manager,
     require_text,
 )
-from terminations.services.deliveries import case_recompute_end_date
+from terminations.services.deliveries import case_recompute_end_date, end_date_for_case
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,9 @@ class RecheckReport:
     checked: int = 0
     moved: list[str] = field(default_factory=list)  # references whose end date changed
     confirmed: list[str] = field(default_factory=list)  # same date, now on the official calendar
+    # The date rests on no current proof (e.g. the letter that arrived was superseded and its
+    # correction has not arrived yet): it cannot be recomputed and stays as it was.
+    unproven: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
@@ -53,6 +57,7 @@ class RecheckReport:
             "checked": self.checked,
             "moved": len(self.moved),
             "confirmed": len(self.confirmed),
+            "unproven": len(self.unproven),
             "failed": len(self.failed),
         }
 
@@ -103,10 +108,13 @@ def cases_recheck_calendar(*, trigger: str = "") -> RecheckReport:
     for pk, reference, before, was_confirmed in rows.iterator(chunk_size=500):
         report.checked += 1
         try:
+            if end_date_for_case(TerminationCase.objects.get(pk=pk)) is None:
+                report.unproven.append(reference)
+                continue
             case = case_recompute_end_date(
                 case=pk, event_kind=CaseEvent.Kind.END_DATE_RECHECKED, reason=trigger
             )
-        except TransitionError:
+        except (TransitionError, RulesError):
             logger.exception("Case %s could not be re-checked against the calendar.", reference)
             report.failed.append(reference)
             continue
