@@ -94,7 +94,7 @@ def test_dashboard_figure_and_filter_list_exactly_those_cases(
     case_with_earlier_letter(staff_user, end=date(2027, 2, 11))  # same date: nothing to decide
     kept, _ = case_with_earlier_letter(staff_user)
     TerminationCase.objects.filter(pk=kept.pk).update(earlier_letters_kept_for=date(2027, 2, 15))
-    superseded, old = case_with_earlier_letter(staff_user)
+    _superseded, old = case_with_earlier_letter(staff_user)
     Notice.objects.filter(pk=old.pk).update(status=Notice.Status.SUPERSEDED)
     closed, _ = case_with_earlier_letter(staff_user)
     place_in_stage(closed, Stage.CLOSED)
