@@ -35,6 +35,15 @@ run_one() {  # $1: suffix, DATABASE_URL set by the caller
 if connection.vendor == 'postgresql': connection.cursor().execute('CHECKPOINT')" >&2
   sleep 5
   $PY manage.py bench_pages --requests 30 --suffix "$1"
+  # Re-checking every open end date against the holiday calendar (what entering a year's
+  # official arrangement costs at most; the daily run without a calendar change checks none).
+  $PY manage.py shell -v 0 -c "import time
+from terminations.services import cases_recheck_calendar
+start = time.perf_counter(); report = cases_recheck_calendar(everything=True)
+print(f'calendar_recheck_all_$1 {time.perf_counter() - start:.1f} s')
+print(f'calendar_recheck_cases_$1 {report.checked} cases')
+start = time.perf_counter(); cases_recheck_calendar()
+print(f'calendar_recheck_unchanged_$1 {(time.perf_counter() - start) * 1000:.0f} ms')"
 }
 
 DATABASE_URL="sqlite:///$TMP/bench.sqlite3" run_one sqlite

@@ -15,6 +15,7 @@ would. PostgreSQL's sequences are reset afterwards, and the planner statistics r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import random
@@ -44,6 +45,7 @@ from terminations.models import (
     TerminationCase,
     stay_days,
 )
+from terminations.rules.dates import DateResult, notice_period_end
 
 PREFIX = "BULK-"
 BATCH = 5000
@@ -194,6 +196,11 @@ def seed_bulk_cases(n: int, *, today: date) -> int:
     return missing
 
 
+@functools.lru_cache(maxsize=4096)
+def _notice_end(arrival: date, days: int) -> DateResult:
+    return notice_period_end(start=arrival, period=days, unit="days")
+
+
 @transaction.atomic
 def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
     rng = random.Random(numbers.start)
@@ -242,9 +249,26 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
         )
         stage = rng.choices(stages, weights)[0]
         opened = today - timedelta(days=rng.randint(5, 400))
-        end = None
+        basis = rng.choice([Basis.CONTRACTUAL, Basis.MUTUAL, Basis.BREACH, Basis.OPEN_ENDED])
+        end = nominal = arrival = None
+        rule = explanation_zh = explanation_en = ""
+        confirmed = True
         if stage in (Stage.NOTICE, Stage.HANDOVER, Stage.REVIEW, Stage.CLOSED):
-            end = opened + timedelta(days=rng.randint(20, 60))
+            # A letter arrived; the end date is what the rules give for it (as the services
+            # would compute it), so that re-checking the calendar finds nothing to move.
+            basis = rng.choice([Basis.CONTRACTUAL, Basis.BREACH, Basis.OPEN_ENDED])
+            arrival = opened + timedelta(days=rng.randint(0, 30))
+            period = {Basis.CONTRACTUAL: contracts[-1]["notice_period"], Basis.OPEN_ENDED: 30}
+            if basis == Basis.BREACH:
+                end = nominal = arrival
+                rule = "民法典第563条、第565条"
+                explanation_zh = f"通知到达对方时合同解除（民法典第565条）：到达日{arrival}。"
+                explanation_en = f"Ends when the notice arrives (art. 565): {arrival}."
+            else:
+                result = _notice_end(arrival, period[basis])
+                end, nominal, rule = result.end, result.nominal, result.rule
+                confirmed = result.confirmed
+                explanation_zh, explanation_en = result.explanation_zh, result.explanation_en
         owner = rng.choice(owners)
         cases.append(
             {
@@ -263,14 +287,14 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
                 "reason_category": rng.choice(ReasonCategory.values),
                 "facts": "批量基准数据：合作效果未达约定指标。",
                 "learned_on": opened - timedelta(days=rng.randint(1, 30)),
-                "basis": rng.choice(
-                    [Basis.CONTRACTUAL, Basis.MUTUAL, Basis.BREACH, Basis.OPEN_ENDED]
-                ),
+                "basis": basis,
                 "end_date": end,
-                "end_date_nominal": end,
-                "end_date_rule": "民法典第201条" if end else "",
-                "end_date_explanation_zh": f"到达日后30日，至{end}届满。" if end else "",
-                "end_date_explanation_en": f"30 days after arrival: {end}." if end else "",
+                "end_date_nominal": nominal,
+                "end_date_confirmed": confirmed,
+                "end_date_rule": rule,
+                "end_date_explanation_zh": explanation_zh,
+                "end_date_explanation_en": explanation_en,
+                "_arrival": arrival,
                 "_kind": kind,
                 "_address": partners[-1]["notice_address"],
             }
@@ -344,7 +368,7 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
             )
         if end:
             notice_id = ids[Notice] + len(notices)
-            issued = _aware(end - timedelta(days=33))
+            issued = _aware(case["_arrival"] - timedelta(days=3))
             pdf_name, pdf_hash = _store_benchmark_letter(f"{case['reference']}-L1", issued.date())
             notices.append(
                 {
@@ -363,7 +387,7 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
                     "snapshot": {"reference": case["reference"]},
                 }
             )
-            dispatched = end - timedelta(days=32)
+            dispatched = case["_arrival"] - timedelta(days=2)
             deliveries.append(
                 {
                     "notice_id": notice_id,

@@ -790,9 +790,27 @@ class Reminder(models.Model):
         return self.key
 
 
+class CalendarCheck(models.Model):
+    """The holiday calendar of a year as the open cases' end dates were last checked against it
+    (a fingerprint of its rest and working days): a re-check only looks again where it changed."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar check")
+        verbose_name_plural = _("calendar checks")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.fingerprint[:12]}"
+
+
 __all__ = [
     "AccountControl",
     "Basis",
+    "CalendarCheck",
     "CaseCounter",
     "CaseEvent",
     "Delivery",

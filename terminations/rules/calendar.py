@@ -26,6 +26,7 @@ entry reaches every worker process; the admin also clears the cache of its own p
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -94,6 +95,14 @@ def _package_year(year: int) -> tuple[dict[date, str], dict[date, str], frozense
     names_en = {day: en.get(day, name) for day, name in names_zh.items()}
     workdays = frozenset(day for day in zh.weekend_workdays if day.year == year)
     return names_zh, names_en, workdays
+
+
+def last_official_year_in_package() -> int:
+    """The last year for which the installed ``holidays`` package carries a State Council notice
+    (its 调休 substitutions; every published arrangement since 2001 has some)."""
+    from holidays.countries.china import ChinaStaticHolidays
+
+    return max(ChinaStaticHolidays.special_public_holidays)
 
 
 @functools.lru_cache(maxsize=256)
@@ -187,6 +196,21 @@ def year_calendar(year: int) -> YearCalendar:
 def year_confirmed(year: int) -> bool:
     """Whether ``year``'s official arrangement is known (else its results are a best estimate)."""
     return year_calendar(year).confirmed
+
+
+def year_fingerprint(year: int) -> str:
+    """A digest of what ``year``'s calendar says: whether it is official, its rest days and its
+    working weekend days. Equal fingerprints give equal dates."""
+    calendar = year_calendar(year)
+    text = "|".join(
+        [
+            str(year),
+            "official" if calendar.confirmed else "estimate",
+            ",".join(sorted(day.isoformat() for day in calendar.holidays_zh)),
+            ",".join(sorted(day.isoformat() for day in calendar.workdays)),
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def is_estimated(day: date) -> bool:

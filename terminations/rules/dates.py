@@ -179,6 +179,18 @@ def _working(day: date, years: _Years) -> bool:
     return calendar.is_working_day(day)
 
 
+def _estimated_rest_days(first: date, last: date) -> list[date]:
+    """The rest days from ``first`` up to (not including) ``last`` that are only estimated: the
+    art. 6 make-up days of a year whose arrangement is unpublished (weekends are left out)."""
+    days = []
+    day = first
+    while day < last:
+        if day.weekday() < 5 and calendar.is_rest_day(day) and calendar.is_estimated(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
 def _rule(articles: list[int]) -> str:
     unique = sorted(set(articles))
     return "民法典第" + "、".join(str(a) for a in unique) + "条"
@@ -308,6 +320,16 @@ def notice_period_end(
                     f"after the rest (Civil Code art. 203): rolled to "
                     f"{calendar.describe_day_en(end)}."
                 )
+                estimated = _estimated_rest_days(nominal, end)
+                if estimated:
+                    zh.append(
+                        f"其中{'、'.join(d.isoformat() for d in estimated)}"
+                        "为按放假办法第六条推定的补假日。"
+                    )
+                    en.append(
+                        f"Of the days rolled over, {', '.join(d.isoformat() for d in estimated)} "
+                        "are make-up rest days estimated under art. 6 of the holiday rules."
+                    )
             else:
                 articles.append(204)
                 zh.append(

@@ -327,22 +327,29 @@ def end_date_for_case(case: TerminationCase) -> EndDate | None:
 
 
 @transaction.atomic
-def case_recompute_end_date(
-    *,
-    case: TerminationCase,
-    by=None,
-    event_kind: str = CaseEvent.Kind.END_DATE_SET,
-    reason: str = "",
-) -> TerminationCase:
-    """Fix the end date from what is proven; appends an event (END_DATE_SET, or the kind given,
-    with ``reason`` in its data) when the date, its rule or its calendar status changes."""
+def case_recompute_end_date(*, case: TerminationCase, by=None) -> TerminationCase:
+    """Fix the end date from what is proven; appends END_DATE_SET when it changes."""
     case = lock_case(case)
     try:
         computed = end_date_for_case(case)
     except RulesError as error:
         raise TransitionError(str(error)) from error
-    if computed is None:
-        return set_warnings(case, case_warnings(case))
+    if computed is not None:
+        apply_end_date(case=case, computed=computed, by=by)
+    return set_warnings(case, case_warnings(case))
+
+
+def apply_end_date(
+    *,
+    case: TerminationCase,
+    computed: EndDate,
+    by=None,
+    event_kind: str = CaseEvent.Kind.END_DATE_SET,
+    reason: str = "",
+) -> bool:
+    """Store a computed end date on a locked case: the date, its rule and calendar status, an
+    event (``event_kind``, with ``reason`` in its data) and the handover due dates that follow.
+    Returns whether anything changed. For the services of this package only."""
     result = computed.result
     values = {
         "end_date": result.end,
@@ -353,28 +360,29 @@ def case_recompute_end_date(
         "end_date_explanation_en": result.explanation_en,
     }
     changed = [name for name, value in values.items() if getattr(case, name) != value]
-    if changed:
-        previous = case.end_date
-        previous_confirmed = case.end_date_confirmed
-        for name in changed:
-            setattr(case, name, values[name])
-        case.save(update_fields=[*changed, "updated_at"])
-        record_event(
-            case=case,
-            actor=by,
-            kind=event_kind,
-            message=result.explanation_en,
-            data={
-                **result.as_dict(),
-                # Both languages, so the timeline shows the reader's (the message is English).
-                "explanation_zh": result.explanation_zh,
-                "explanation_en": result.explanation_en,
-                "previous": previous.isoformat() if previous else None,
-                "previous_confirmed": previous_confirmed,
-                "notice": computed.notice.pk if computed.notice else None,
-                "refused_only": computed.refused_only,
-                **({"reason": reason} if reason else {}),
-            },
-        )
-        handover_recompute_due_dates(case=case)
-    return set_warnings(case, case_warnings(case))
+    if not changed:
+        return False
+    previous = case.end_date
+    previous_confirmed = case.end_date_confirmed
+    for name in changed:
+        setattr(case, name, values[name])
+    case.save(update_fields=[*changed, "updated_at"])
+    record_event(
+        case=case,
+        actor=by,
+        kind=event_kind,
+        message=result.explanation_en,
+        data={
+            **result.as_dict(),
+            # Both languages, so the timeline shows the reader's (the message is English).
+            "explanation_zh": result.explanation_zh,
+            "explanation_en": result.explanation_en,
+            "previous": previous.isoformat() if previous else None,
+            "previous_confirmed": previous_confirmed,
+            "notice": computed.notice.pk if computed.notice else None,
+            "refused_only": computed.refused_only,
+            **({"reason": reason} if reason else {}),
+        },
+    )
+    handover_recompute_due_dates(case=case)
+    return True

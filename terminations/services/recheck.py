@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, Max, Min, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from terminations.models import OPEN_STAGES, CaseEvent, Notice, TerminationCase
+from terminations.models import OPEN_STAGES, CalendarCheck, CaseEvent, Notice, TerminationCase
 from terminations.rules import calendar
 from terminations.rules.dates import RulesError
 from terminations.services._base import (
@@ -29,7 +31,7 @@ from terminations.services._base import (
     require_manager,
     require_text,
 )
-from terminations.services.deliveries import case_recompute_end_date, end_date_for_case
+from terminations.services.deliveries import apply_end_date, end_date_for_case
 
 logger = logging.getLogger(__name__)
 
@@ -94,35 +96,78 @@ def earlier_letters(case: TerminationCase) -> list[Notice]:
     ]
 
 
-def cases_recheck_calendar(*, trigger: str = "") -> RecheckReport:
-    """Recompute the end date of every open case that has one against the calendar as it is
-    now. Each case is its own transaction (a failure stops nothing else). Safe to run again:
-    an unchanged date writes nothing."""
+def _changed_years(years: range) -> tuple[list[int], dict[int, str]]:
+    """The years whose calendar differs from the one the end dates were last checked against
+    (all of them the first time), and every year's current fingerprint."""
+    current = {year: calendar.year_fingerprint(year) for year in years}
+    checked = dict(
+        CalendarCheck.objects.filter(year__in=list(years)).values_list("year", "fingerprint")
+    )
+    return sorted(year for year, digest in current.items() if checked.get(year) != digest), current
+
+
+def cases_recheck_calendar(*, trigger: str = "", everything: bool = False) -> RecheckReport:
+    """Recompute, against the calendar as it is now, the end date of every open case the change
+    can reach; with ``everything``, of every open case that has one.
+
+    A year's calendar can only move end dates on or after its first day (a computation walks
+    forward from its start to its end), so only the cases ending from the first changed year on
+    are looked at; when no year changed since the last check, none is. A case changes only when
+    its date or the calendar's standing changes (estimate → official); each change is its own
+    transaction, so one failure stops nothing else. Safe to run again: it then writes nothing."""
     calendar.clear_cache()
     report = RecheckReport()
-    rows = (
-        TerminationCase.objects.filter(stage__in=OPEN_STAGES, end_date__isnull=False)
-        .values_list("pk", "reference", "end_date", "end_date_confirmed")
-        .order_by("pk")
-    )
-    for pk, reference, before, was_confirmed in rows.iterator(chunk_size=500):
+    with_end = TerminationCase.objects.filter(stage__in=OPEN_STAGES, end_date__isnull=False)
+    bounds = with_end.aggregate(first=Min("end_date"), last=Max("end_date"))
+    if bounds["first"] is None:
+        return report
+    # The year before the first end date: a count of working days may start there.
+    years = range(bounds["first"].year - 1, bounds["last"].year + 1)
+    changed, current = _changed_years(years)
+    if everything:
+        since = bounds["first"]
+    elif changed:
+        since = date(changed[0], 1, 1)
+    else:
+        return report
+    rows = with_end.filter(end_date__gte=since).values_list("pk", "reference").order_by("pk")
+    for pk, reference in rows.iterator(chunk_size=500):
         report.checked += 1
         try:
-            if end_date_for_case(TerminationCase.objects.get(pk=pk)) is None:
-                report.unproven.append(reference)
-                continue
-            case = case_recompute_end_date(
-                case=pk, event_kind=CaseEvent.Kind.END_DATE_RECHECKED, reason=trigger
-            )
-        except (TransitionError, RulesError):
+            outcome = _recheck_one(pk, trigger=trigger)
+        except RulesError:
             logger.exception("Case %s could not be re-checked against the calendar.", reference)
             report.failed.append(reference)
             continue
-        if case.end_date != before:
-            report.moved.append(reference)
-        elif case.end_date_confirmed != was_confirmed:
-            report.confirmed.append(reference)
+        if outcome:
+            getattr(report, outcome).append(reference)
+    for year, digest in current.items():
+        CalendarCheck.objects.update_or_create(
+            year=year, defaults={"fingerprint": digest, "checked_at": timezone.now()}
+        )
     return report
+
+
+@transaction.atomic
+def _recheck_one(pk: int, *, trigger: str) -> str:
+    """Recompute one case's end date under its row lock: "moved", "confirmed", "unproven" or ""."""
+    case = lock_case(pk)
+    if case.stage not in OPEN_STAGES or case.end_date is None:
+        return ""
+    computed = end_date_for_case(case)
+    if computed is None:
+        return "unproven"
+    result = computed.result
+    before = (case.end_date, case.end_date_nominal, case.end_date_confirmed)
+    if (result.end, result.nominal, result.confirmed) == before:
+        return ""  # the calendar did not move it (a reworded explanation is not a change)
+    apply_end_date(
+        case=case,
+        computed=computed,
+        event_kind=CaseEvent.Kind.END_DATE_RECHECKED,
+        reason=trigger,
+    )
+    return "moved" if case.end_date != before[0] else "confirmed"
 
 
 @transaction.atomic

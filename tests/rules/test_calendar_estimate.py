@@ -173,3 +173,22 @@ def test_no_period_ends_on_a_statutory_day_2000_to_2099(start, period, unit, fir
     assert result.end not in statutory(result.end.year)
     assert calendar.is_working_day(result.end)
     assert result.end >= result.nominal
+
+
+def test_system_check_warns_when_the_setting_claims_a_year_the_package_lacks(settings):
+    from core.checks import check_holiday_calendar
+
+    settings.HOLIDAYS_CONFIRMED_THROUGH = calendar.last_official_year_in_package()
+    assert check_holiday_calendar() == []
+    settings.HOLIDAYS_CONFIRMED_THROUGH += 1
+    [warning] = check_holiday_calendar()
+    assert warning.id == "terminations.W001"
+
+
+@pytest.mark.django_db
+def test_the_explanation_names_the_estimated_make_up_days_it_rolled_over():
+    result = notice_period_end(start=D(2027, 1, 6), period=1, unit="months")
+    assert "其中2027-02-09、2027-02-10为按放假办法第六条推定的补假日" in result.explanation_zh
+    assert "2027-02-09, 2027-02-10 are make-up rest days estimated" in result.explanation_en
+    official = notice_period_end(start=D(2026, 9, 1), period=30, unit="days")
+    assert "推定" not in official.explanation_zh

@@ -9,11 +9,18 @@ class Command(BaseCommand):
         "record each change on its case and remind the owners and managers concerned."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Recompute every open case's end date, not only those a changed year can reach.",
+        )
+
     def handle(self, *args, **options) -> None:
         from terminations.reminders import send_calendar_reminders
         from terminations.services.recheck import cases_recheck_calendar
 
-        report = cases_recheck_calendar(trigger="command")
+        report = cases_recheck_calendar(trigger="command", everything=options["all"])
         sent = send_calendar_reminders(today=timezone.localdate())
         self.stdout.write(
             " ".join(

@@ -238,6 +238,9 @@ def test_recheck_leaves_unchanged_cases_alone_and_is_idempotent(staff_user):
     report = cases_recheck_calendar(trigger="command")
     assert report.checked == 1 and report.moved == [] and report.confirmed == []
     assert CaseEvent.objects.count() == events
+    # The calendar has not changed since: the next run looks at nothing, unless told to.
+    assert cases_recheck_calendar(trigger="daily").checked == 0
+    assert cases_recheck_calendar(trigger="command", everything=True).checked == 1
     confirmed.refresh_from_db()
     assert confirmed.end_date == date(2026, 10, 8)
 
@@ -280,3 +283,16 @@ def test_a_wrong_arrangement_is_refused_and_changes_nothing(
     errors = response.context["adminform"].form.errors
     assert field in errors and message in " ".join(errors[field]), errors
     assert not CalendarYear.objects.exists() and not CalendarDay.objects.exists()
+
+
+def test_only_cases_a_changed_year_can_reach_are_looked_at(staff_user):
+    contractual_case(staff_user, period=30, unit="days", arrived_on=date(2026, 11, 2))
+    in_2027 = contractual_case(staff_user, period=30, unit="days", arrived_on=date(2027, 1, 21))
+    assert cases_recheck_calendar(trigger="daily").checked == 2  # the first check sees all
+    assert cases_recheck_calendar(trigger="daily").checked == 0
+    CalendarYear.objects.create(year=2028)  # a year no open case reaches
+    assert cases_recheck_calendar(trigger="daily").checked == 0
+    CalendarYear.objects.create(year=2027)
+    CalendarDay.objects.create(day=date(2027, 2, 20), kind="workday", name="调休")
+    report = cases_recheck_calendar(trigger="daily")
+    assert report.checked == 1 and report.moved == [in_2027.reference]
