@@ -177,18 +177,12 @@ def case_keep_earlier_letters(*, case: TerminationCase, by, note: str) -> Termin
     require_manager(by)
     note = require_text(note, _("Say why the letters may stand."))
     case = lock_case(case)
-    if not letters_state_earlier(TerminationCase.objects.filter(pk=case.pk)).exists():
+    letters = earlier_letters(case)
+    if not letters:
         raise TransitionError(
             _("No issued letter of this case states an end date earlier than %(date)s.")
             % {"date": case.end_date.isoformat() if case.end_date else "—"}
         )
-    stated = sorted(
-        Notice.objects.filter(
-            case=case,
-            status=Notice.Status.ISSUED,
-            stated_end_date__lt=case.end_date,
-        ).values_list("letter_number", "stated_end_date")
-    )
     case.earlier_letters_kept_for = case.end_date
     case.save(update_fields=["earlier_letters_kept_for", "updated_at"])
     record_event(
@@ -198,7 +192,7 @@ def case_keep_earlier_letters(*, case: TerminationCase, by, note: str) -> Termin
         message=note,
         data={
             "end_date": case.end_date.isoformat(),
-            "letters": [[number, day.isoformat()] for number, day in stated],
+            "letters": [[n.letter_number, n.stated_end_date.isoformat()] for n in letters],
         },
     )
     return case

@@ -19,17 +19,10 @@ from terminations.services import case_recompute_end_date
 from tests.conftest import _user
 from tests.e2e.helpers import at, expect_no_server_error, expect_success, submit
 from tests.factories import ContractFactory, PartnerFactory, ShopProfileFactory
+from tests.rules.test_admin import STATUTORY_2027
 from tests.terminations.factories import deliver, issue_letter, open_case, place_in_stage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-STATUTORY_ONLY = """2027-01-01 元旦
-2027-02-05..2027-02-08 春节
-2027-04-05 清明节
-2027-05-01..2027-05-02 劳动节
-2027-06-09 端午节
-2027-09-15 中秋节
-2027-10-01..2027-10-03 国庆节"""
 
 OFFICIAL = """2027-01-01..2027-01-03 元旦
 2027-02-05..2027-02-12 春节
@@ -90,7 +83,7 @@ def test_official_arrangement_entered_in_the_admin_is_rechecked_and_decided(
         page.fill("#id_year", "2027")
         page.fill("#id_source", "国务院办公厅关于2027年部分节假日安排的通知")
         # First without New Year's Day: refused with the reason, nothing saved.
-        page.fill("#id_rest_days", STATUTORY_ONLY.replace("2027-01-01 元旦\n", ""))
+        page.fill("#id_rest_days", STATUTORY_2027.replace("2027-01-01 元旦\n", ""))
         with page.expect_navigation():
             page.click("input[name=_save]")
         expect(page.locator(".errorlist")).to_contain_text("2027-01-01 元旦")
