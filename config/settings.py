@@ -303,6 +303,9 @@ LOGGING = {
 # certain, make-up days estimated). Raise it when a new `holidays` release carries the next year:
 # the daily reminder run then re-checks every open case's end date.
 HOLIDAYS_CONFIRMED_THROUGH = env_int("TERMINATIONS_HOLIDAYS_CONFIRMED_THROUGH", 2026)
+# Art. 564 ¶2: the "reasonable period" after the partner demands a decision, after which the
+# shop's right to terminate lapses. The law names no number; this is a judgement, shown as one.
+DECISION_DEMAND_REASONABLE_DAYS = env_int("TERMINATIONS_DECISION_DEMAND_REASONABLE_DAYS", 30)
 # Days after an order's receipt before Douyin settles a creator's commission (no fixed public figure).
 COMMISSION_SETTLEMENT_DAYS = env_int("TERMINATIONS_COMMISSION_SETTLEMENT_DAYS", 15)
 # Days after dispatch with no recorded arrival before the owner is reminded.

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
@@ -28,6 +29,7 @@ from django.utils import timezone
 from partners.models import Contract, Partner
 from terminations.models import (
     OPEN_STAGES,
+    Basis,
     CaseEvent,
     Delivery,
     HandoverItem,
@@ -71,27 +73,48 @@ MONEY_FIGURES: dict[str, Q] = {
 
 
 @functools.lru_cache(maxsize=50000)
-def lapse_date(*, learned_on: date, limit_days: int | None) -> date | None:
+def lapse_date(
+    *,
+    learned_on: date | None,
+    limit_days: int | None,
+    demanded_on: date | None = None,
+    reasonable_days: int | None = None,
+) -> date | None:
     """The day the right to terminate lapses (DOMAIN.md §3), via the rules engine. Memoised: it
     depends on nothing but its arguments (the date is not moved for rest days), and thousands of
-    cases share a few hundred (learned on, limit) pairs."""
+    cases share a few hundred (learned on, limit, demand) combinations."""
     try:
-        return right_to_terminate_lapses(known_on=learned_on, limit_days=limit_days).end
+        return right_to_terminate_lapses(
+            known_on=learned_on,
+            limit_days=limit_days,
+            demanded_on=demanded_on,
+            reasonable_days=reasonable_days,
+        ).end
     except RulesError:
         return None
 
 
 def lapse_candidates_q(*, today: date, until: date) -> Q:
     """Narrow SQL pre-filter for open cases whose right to terminate may lapse by `until`: no end
-    date yet, a known cause date, and (without a contractual limit) a cause learned within the
-    year before `until`. The exact date is computed in Python."""
+    date yet, a basis art. 564 concerns (not an open-ended cooperation, an entrustment, a
+    convenience right or a mutual agreement), a known cause date or demand for a decision, and
+    (without a contractual limit or a demand) a cause learned within the year before `until`.
+    The exact date is computed in Python."""
+    demanded = Q(decision_demanded_on__isnull=False, decision_demanded_on__lte=until)
     return (
-        Q(stage__in=PRE_END_STAGES, end_date__isnull=True, learned_on__isnull=False)
+        Q(stage__in=PRE_END_STAGES, end_date__isnull=True)
+        & ~Q(basis__in=(Basis.OPEN_ENDED, Basis.ENTRUSTMENT, Basis.MUTUAL))
+        & ~Q(basis=Basis.CONTRACTUAL, contract__convenience_termination=True)
         & (
-            Q(contract__termination_right_limit_days__isnull=False)
-            | Q(learned_on__lte=until - timedelta(days=365))
+            (
+                Q(learned_on__isnull=False, learned_on__lte=until)
+                & (
+                    Q(contract__termination_right_limit_days__isnull=False)
+                    | Q(learned_on__lte=until - timedelta(days=365))
+                )
+            )
+            | (demanded & Q(contract__termination_right_limit_days__isnull=True))
         )
-        & Q(learned_on__lte=until)
     )
 
 
@@ -99,12 +122,20 @@ def lapsing_cases(queryset: QuerySet, *, today: date, until: date) -> list[tuple
     """(case id, lapse date) for cases in `queryset` whose right lapses on or before `until`."""
     rows = (
         queryset.filter(lapse_candidates_q(today=today, until=until))
-        .values_list("pk", "learned_on", "contract__termination_right_limit_days")
+        .values_list(
+            "pk", "learned_on", "contract__termination_right_limit_days", "decision_demanded_on"
+        )
         .order_by()
     )
+    reasonable = settings.DECISION_DEMAND_REASONABLE_DAYS
     found = []
-    for pk, learned_on, limit in rows:
-        lapses = lapse_date(learned_on=learned_on, limit_days=limit)
+    for pk, learned_on, limit, demanded_on in rows:
+        lapses = lapse_date(
+            learned_on=learned_on,
+            limit_days=limit,
+            demanded_on=None if limit is not None else demanded_on,
+            reasonable_days=reasonable,
+        )
         if lapses is not None and lapses <= until:
             found.append((pk, lapses))
     return found
@@ -154,9 +185,11 @@ def renewal_candidates_q(contracts: QuerySet, *, today: date, until: date) -> Q:
 
 
 @functools.lru_cache(maxsize=20000)
-def _cutoff_for(term_end: date, period: int, unit: str, _hour: int):
+def _cutoff_for(term_end: date, period: int, unit: str, counted_from: str, _hour: int):
     try:
-        return renewal_notice_deadline(term_end=term_end, period=period, unit=unit)
+        return renewal_notice_deadline(
+            term_end=term_end, period=period, unit=unit, counted_from=counted_from
+        )
     except RulesError:
         return None
 
@@ -212,17 +245,18 @@ def renewal_cutoffs(
             "non_renewal_unit",
             "notice_period",
             "notice_unit",
+            "notice_counted_from",
             "open_case_reference",
         )
     )
     hour = int(time.time() // 3600)
     found: list[RenewalCutoff] = []
-    for pk, end, nr_period, nr_unit, period, unit, reference in candidates:
+    for pk, end, nr_period, nr_unit, period, unit, counted_from, reference in candidates:
         period, unit = _cutoff_terms(nr_period=nr_period, nr_unit=nr_unit, period=period, unit=unit)
         low, high = _rough_window(end, period, unit)
         if high < today or low > until:
             continue
-        result = _cutoff_for(end, period, unit, hour)
+        result = _cutoff_for(end, period, unit, counted_from, hour)
         if result is not None and today <= result.end <= until:
             found.append(
                 RenewalCutoff(
@@ -572,7 +606,6 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
     """What is due for `user`, soonest first: end dates of their cases, their handover items,
     letters still without a recorded arrival, negotiation next steps, lapsing rights and the
     auto-renewal cut-offs of contracts they are responsible for. A fixed number of queries."""
-    from django.conf import settings
     from django.utils.translation import gettext as _
 
     until = today + timedelta(days=horizon_days)

@@ -31,6 +31,16 @@ class ItemTemplate:
 
 AGENCY_ITEMS: tuple[ItemTemplate, ...] = (
     ItemTemplate(
+        "agency_export_evidence",
+        "data",
+        _("Export the shop's data and keep the chat evidence before access is revoked"),
+        _(
+            "Order, traffic and ad reports, and the chats with the agency (飞鸽, WeChat groups): "
+            "once its access is revoked some of them can no longer be exported."
+        ),
+        BEFORE_LETTER,
+    ),
+    ItemTemplate(
         "agency_passwords",
         "security",
         _("Change the passwords and bound phone numbers of the Douyin and shop accounts"),
@@ -49,6 +59,27 @@ AGENCY_ITEMS: tuple[ItemTemplate, ...] = (
         "security",
         _("Review and revoke the ad-account (巨量千川) authorisations"),
         "",
+        BEFORE_LETTER,
+    ),
+    ItemTemplate(
+        "agency_service_market",
+        "security",
+        _("Revoke the agency's app authorisations in the 抖店 service market (服务市场)"),
+        _("Apps ordered or authorised by the agency can read orders and customer data."),
+        BEFORE_LETTER,
+    ),
+    ItemTemplate(
+        "agency_feige_seats",
+        "security",
+        _("Take back the 飞鸽 customer-service seats"),
+        "",
+        BEFORE_LETTER,
+    ),
+    ItemTemplate(
+        "agency_bank_account",
+        "security",
+        _("Check that the shop's settlement and withdrawal bank account is unchanged"),
+        _("Compare it with the account on record; any change needs the shop's own verification."),
         BEFORE_LETTER,
     ),
     ItemTemplate(
@@ -108,6 +139,17 @@ CREATOR_ITEMS: tuple[ItemTemplate, ...] = (
         -2,
     ),
     ItemTemplate(
+        "creator_block_alliance",
+        "plans",
+        _("Remove or block the creator's cooperation in 精选联盟"),
+        _(
+            "Closing plans does not stop promotion through the general plan (通用计划): in "
+            "达人合作, cancel the creator's qualification (取消该达人的资格)."
+        ),
+        FROM_END,
+        0,
+    ),
+    ItemTemplate(
         "creator_showcase",
         "operations",
         _("Take the products off the creator's showcase"),
@@ -133,6 +175,17 @@ CREATOR_ITEMS: tuple[ItemTemplate, ...] = (
     ),
 )
 
+# Local-services stores (抖音来客): the agency's accounts there, for agencies only.
+LAIKE_AGENCY_ITEMS: tuple[ItemTemplate, ...] = (
+    ItemTemplate(
+        "laike_subaccounts",
+        "security",
+        _("Remove the agency's 来客 sub-accounts and staff accounts"),
+        "",
+        BEFORE_LETTER,
+    ),
+)
+
 LAIKE_ITEMS: tuple[ItemTemplate, ...] = (
     ItemTemplate(
         "laike_vouchers",
@@ -153,18 +206,19 @@ LAIKE_ITEMS: tuple[ItemTemplate, ...] = (
 )
 
 ALL_ITEMS: dict[str, ItemTemplate] = {
-    item.code: item for item in (*AGENCY_ITEMS, *CREATOR_ITEMS, *LAIKE_ITEMS)
+    item.code: item for item in (*AGENCY_ITEMS, *CREATOR_ITEMS, *LAIKE_AGENCY_ITEMS, *LAIKE_ITEMS)
 }
 
 
 def template_for(*, partner_kind: str, channel: str | None) -> list[ItemTemplate]:
     """The checklist for a partner kind ("agency", "creator", "mcn") and a contract channel
-    ("doudian", "laike"; None when there is no contract), security items first."""
-    items = list(AGENCY_ITEMS if partner_kind == "agency" else CREATOR_ITEMS)
+    ("doudian", "laike"; None when there is no contract), before-the-letter items first."""
+    agency = partner_kind == "agency"
+    items = list(AGENCY_ITEMS if agency else CREATOR_ITEMS)
     if channel == "laike":
-        items.extend(LAIKE_ITEMS)
-    # Stable: security first, then the order written above.
-    return sorted(items, key=lambda item: 0 if item.category == "security" else 1)
+        items.extend((*LAIKE_AGENCY_ITEMS, *LAIKE_ITEMS) if agency else LAIKE_ITEMS)
+    # Stable: before-the-letter items first, then the order written above.
+    return sorted(items, key=lambda item: 0 if item.due_rule == BEFORE_LETTER else 1)
 
 
 def title_for(code: str) -> str:

@@ -130,6 +130,26 @@ class TerminationCase(models.Model):
             "The right to terminate lapses one year after this date unless the contract says otherwise."
         ),
     )
+    # Art. 564 ¶2: after the partner demands that the shop decide (催告), the right to terminate
+    # lapses if not used within a reasonable period.
+    decision_demanded_on = models.DateField(
+        _("date the partner demanded a decision"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "If the partner asked the shop to say whether it ends the contract: the right to "
+            "terminate then lapses after a reasonable period (Civil Code art. 564)."
+        ),
+    )
+    decision_demand_channel = models.CharField(
+        _("how the partner demanded it"), max_length=100, blank=True
+    )
+    decision_demand_evidence = models.FileField(
+        _("evidence of the partner's demand"),
+        upload_to="cases/evidence/%Y/",
+        blank=True,
+        validators=[validate_document],
+    )
     basis = models.CharField(_("basis for ending it"), max_length=12, choices=Basis, blank=True)
     prior_demand_on = models.DateField(
         _("date of the prior demand (催告)"),

@@ -29,6 +29,7 @@ from terminations.models import (
     TerminationCase,
 )
 from terminations.rules.dates import estimate_note
+from terminations.services._base import case_lapse
 
 # The stages a case passes through in order, for the progress bar (withdrawn is off the path).
 STAGE_PATH = (
@@ -195,14 +196,8 @@ def case_deadline(case: TerminationCase, *, today: date | None = None) -> Deadli
             on=item.due_date,
             days_left=(item.due_date - today).days,
         )
-    if case.learned_on and not case.end_date:
-        from terminations.rules.dates import RulesError, right_to_terminate_lapses
-
-        limit = case.contract.termination_right_limit_days if case.contract_id else None
-        try:
-            lapse = right_to_terminate_lapses(known_on=case.learned_on, limit_days=limit)
-        except RulesError:
-            return None
+    lapse = None if case.end_date else case_lapse(case)
+    if lapse is not None:
         return Deadline(
             kind="lapse",
             label=str(_("The right to terminate lapses")),

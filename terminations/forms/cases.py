@@ -121,6 +121,9 @@ class AssessmentForm(forms.ModelForm):
             "reason_category",
             "facts",
             "learned_on",
+            "decision_demanded_on",
+            "decision_demand_channel",
+            "decision_demand_evidence",
             "basis",
             "prior_demand_on",
             "entrustment_confirmed",
@@ -132,6 +135,7 @@ class AssessmentForm(forms.ModelForm):
         ]
         widgets = {
             "learned_on": DATE,
+            "decision_demanded_on": DATE,
             "prior_demand_on": DATE,
             "facts": forms.Textarea(attrs={"rows": 4}),
             "risk_notes": SHORT_TEXT,
@@ -140,7 +144,7 @@ class AssessmentForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         today = timezone.localdate()
-        for name in ("learned_on", "prior_demand_on"):
+        for name in ("learned_on", "prior_demand_on", "decision_demanded_on"):
             if cleaned.get(name) and cleaned[name] > today:
                 self.add_error(name, _("This date cannot be in the future."))
         basis = cleaned.get("basis")

@@ -14,16 +14,21 @@ Chinese and English, or raises :class:`RulesError` with a translated message on 
     The same, with the contract's own options (unit, counted from, first day, roll).
 ``counting_start_for_contract(*, contract, dispatched_on, arrived_on)``
     Which of the two dates the contract counts from (None when that date is not known yet).
-``renewal_notice_deadline(*, term_end, period, unit)``
-    The last day for notice to arrive so that an auto-renewing contract does not renew: the period
-    counted back from the last day of the term; a rest day moves it *earlier* to the last working
-    day before it (the safe direction for the sender).
+``renewal_notice_deadline(*, term_end, period, unit, counted_from="arrival")``
+    The last day for notice to arrive (or be sent, where the contract counts from dispatch) so
+    that an auto-renewing contract does not renew: the period counted back from the last day of
+    the term; a rest day moves it *earlier* to the last working day before it — the desk's own
+    caution, which no article prescribes (the explanation says so).
 ``renewal_cutoff_for_contract(contract)``
     The same for a contract (non-renewal period, else notice period); None unless it auto-renews
     and has an end date.
-``right_to_terminate_lapses(*, known_on, limit_days=None)``
+``right_to_terminate_lapses(*, known_on, limit_days=None, demanded_on=None, reasonable_days=None)``
     Art. 564: the contract's limit in days, else one year from when the shop knew or should have
-    known of the cause. Never moved for rest days: the earlier date is the safe one.
+    known of the cause or a reasonable period after the partner's demand for a decision,
+    whichever is first. Never moved for rest days: the earlier date is the safe one.
+``right_to_terminate_applies(*, basis, convenience_right)``
+    Whether art. 564 concerns the basis at all (not an open-ended cooperation, an entrustment or
+    a convenience right, which may be used at any time).
 
 A result is ``confirmed=False`` — a **best estimate** — when a year whose calendar mattered has no
 published arrangement yet (see :mod:`terminations.rules.calendar`): its statutory days are rest
@@ -404,8 +409,16 @@ def counting_start_for_contract(
 # --- auto-renewal cut-off -----------------------------------------------------------------
 
 
-def renewal_notice_deadline(*, term_end: date, period: int, unit: str) -> DateResult:
+def renewal_notice_deadline(
+    *, term_end: date, period: int, unit: str, counted_from: str = "arrival"
+) -> DateResult:
     period, unit = _validate(period, unit)
+    if counted_from not in CountedFrom.values:
+        raise RulesError(_("The period can only be counted from arrival or from dispatch."))
+    # A contract counting from dispatch asks for the notice to be *sent* by the cut-off.
+    dispatch = counted_from == CountedFrom.DISPATCH
+    arrive_zh = "发出（合同约定自发出之日起算）" if dispatch else "到达对方"
+    arrive_en = "be sent (the contract counts from dispatch)" if dispatch else "arrive"
     years = _Years()
     articles = [201]
     try:
@@ -413,11 +426,11 @@ def renewal_notice_deadline(*, term_end: date, period: int, unit: str) -> DateRe
             nominal = term_end - timedelta(days=period)
             zh = (
                 f"合同期限于{term_end.isoformat()}届满；须提前{period}日通知不续期，"
-                f"通知最迟应于{calendar.describe_day_zh(nominal)}到达对方。"
+                f"通知最迟应于{calendar.describe_day_zh(nominal)}{arrive_zh}。"
             )
             en = (
                 f"The term ends on {term_end.isoformat()}; notice of non-renewal is due "
-                f"{period} calendar days before, so it must arrive by "
+                f"{period} calendar days before, so it must {arrive_en} by "
                 f"{calendar.describe_day_en(nominal)}."
             )
         elif unit == PeriodUnit.MONTHS:
@@ -427,11 +440,11 @@ def renewal_notice_deadline(*, term_end: date, period: int, unit: str) -> DateRe
             clamp_en = " (that month has no such day: its last day)" if clamped else ""
             zh = (
                 f"合同期限于{term_end.isoformat()}届满；须提前{period}个月通知不续期，"
-                f"通知最迟应于{calendar.describe_day_zh(nominal)}{clamp_zh}到达对方。"
+                f"通知最迟应于{calendar.describe_day_zh(nominal)}{clamp_zh}{arrive_zh}。"
             )
             en = (
                 f"The term ends on {term_end.isoformat()}; notice of non-renewal is due "
-                f"{period} month(s) before, so it must arrive by "
+                f"{period} month(s) before, so it must {arrive_en} by "
                 f"{calendar.describe_day_en(nominal)}{clamp_en}."
             )
         else:
@@ -446,12 +459,12 @@ def renewal_notice_deadline(*, term_end: date, period: int, unit: str) -> DateRe
             zh = (
                 f"合同期限于{term_end.isoformat()}届满；须提前{period}个工作日通知不续期。"
                 f"自期满日倒数第{period}个工作日为{day.isoformat()}，"
-                f"通知最迟应于其前一日{calendar.describe_day_zh(nominal)}到达对方。"
+                f"通知最迟应于其前一日{calendar.describe_day_zh(nominal)}{arrive_zh}。"
             )
             en = (
                 f"The term ends on {term_end.isoformat()}; notice of non-renewal is due "
                 f"{period} working days before. Counting back, the {period}th working day is "
-                f"{day.isoformat()}, so notice must arrive by the day before, "
+                f"{day.isoformat()}, so notice must {arrive_en} by the day before, "
                 f"{calendar.describe_day_en(nominal)}."
             )
         end, rolled = nominal, False
@@ -460,18 +473,25 @@ def renewal_notice_deadline(*, term_end: date, period: int, unit: str) -> DateRe
             while not _working(end, years):
                 end -= timedelta(days=1)
             rolled = True
-            articles.append(203)
+            # No article moves a cut-off earlier (art. 203 moves the *end* of a period later):
+            # this is the desk's own caution, and the explanation says so.
             zh += (
-                f"该日为休息日，为稳妥起见提前至此前最后一个工作日{calendar.describe_day_zh(end)}。"
+                "该日为休息日。法律未规定此类截止日因休息日提前；为稳妥起见，本工作台建议提前至"
+                f"此前最后一个工作日{calendar.describe_day_zh(end)}。"
             )
             en += (
-                " That day is a rest day, so the cut-off moves earlier to the last working day "
-                f"before it, {calendar.describe_day_en(end)} — the safe direction for the sender."
+                " That day is a rest day. No rule moves such a cut-off earlier; as a precaution "
+                "the desk advises the last working day before it, "
+                f"{calendar.describe_day_en(end)}."
             )
     except OverflowError:
         raise _out_of_range() from None
-    zh += "逾期到达的通知可能无法阻止合同自动续期。"
-    en += " Notice arriving later may not stop the contract renewing."
+    if dispatch:
+        zh += "逾期发出的通知可能无法阻止合同自动续期。"
+        en += " Notice sent later may not stop the contract renewing."
+    else:
+        zh += "逾期到达的通知可能无法阻止合同自动续期。"
+        en += " Notice arriving later may not stop the contract renewing."
     estimated = years.estimated
     return DateResult(
         end=end,
@@ -494,17 +514,46 @@ def renewal_cutoff_for_contract(contract) -> DateResult | None:
         period, unit = contract.non_renewal_period, contract.non_renewal_unit
     else:
         period, unit = contract.notice_period, contract.notice_unit
-    return renewal_notice_deadline(term_end=contract.end_date, period=period, unit=unit)
+    return renewal_notice_deadline(
+        term_end=contract.end_date,
+        period=period,
+        unit=unit,
+        counted_from=contract.notice_counted_from,
+    )
 
 
 # --- lapse of the right to terminate ------------------------------------------------------
 
 
-def right_to_terminate_lapses(*, known_on: date, limit_days: int | None = None) -> DateResult:
+def right_to_terminate_applies(*, basis: str, convenience_right: bool) -> bool:
+    """Whether art. 564's lapse concerns the basis at all: it does not touch the rights that may
+    be used at any time — ending an open-ended cooperation (art. 563 ¶2), an entrustment
+    (art. 933) or a contractual right to end for convenience."""
+    if basis in ("open_ended", "entrustment"):
+        return False
+    return not (basis == "contractual" and convenience_right)
+
+
+def right_to_terminate_lapses(
+    *,
+    known_on: date | None,
+    limit_days: int | None = None,
+    demanded_on: date | None = None,
+    reasonable_days: int | None = None,
+) -> DateResult:
+    """Art. 564: a limit set by the contract or the law runs from when the shop knew or should
+    have known of the cause (¶1). Without one (¶2) the right lapses one year from then, or a
+    reasonable period after the partner demanded a decision, whichever comes first; the law names
+    no number for that period, so ``reasonable_days`` (the setting
+    ``TERMINATIONS_DECISION_DEMAND_REASONABLE_DAYS``) is a judgement, and said to be one."""
+    if reasonable_days is None:
+        reasonable_days = settings.DECISION_DEMAND_REASONABLE_DAYS
     try:
         if limit_days is not None:
             if isinstance(limit_days, bool) or not isinstance(limit_days, int) or limit_days <= 0:
                 raise RulesError(_("The time limit must be a whole number of days, at least 1."))
+            if known_on is None:
+                raise RulesError(_("Record the date the shop learned of the cause."))
             nominal = known_on + timedelta(days=limit_days)
             rule = "民法典第564条第1款"
             zh = (
@@ -519,22 +568,54 @@ def right_to_terminate_lapses(*, known_on: date, limit_days: int | None = None) 
                 "(Civil Code art. 564 ¶1)."
             )
         else:
-            nominal, clamped = add_months(known_on, 12)
+            if known_on is None and demanded_on is None:
+                raise RulesError(_("Record the date the shop learned of the cause."))
             rule = "民法典第564条第2款"
-            clamp_zh = "（次年无对应日，取月末日）" if clamped else ""
-            clamp_en = " (no such day next year: the month's last day)" if clamped else ""
-            zh = (
-                f"合同未约定解除权行使期限：自{known_on.isoformat()}（知道或应当知道解除事由之日）"
-                f"起一年内不行使的，解除权消灭，即至{nominal.isoformat()}{clamp_zh}"
-                "（民法典第564条第2款）。对方催告后在合理期限内不行使的，解除权亦消灭。"
+            limbs: list[tuple[date, str, str]] = []
+            if known_on is not None:
+                year_end, clamped = add_months(known_on, 12)
+                clamp_zh = "（次年无对应日，取月末日）" if clamped else ""
+                clamp_en = " (no such day next year: the month's last day)" if clamped else ""
+                limbs.append(
+                    (
+                        year_end,
+                        f"自{known_on.isoformat()}（知道或应当知道解除事由之日）起一年内不行使的，"
+                        f"解除权消灭，即至{year_end.isoformat()}{clamp_zh}。",
+                        f"one year after {known_on.isoformat()} (when the shop knew or should "
+                        f"have known of the cause), i.e. after {year_end.isoformat()}{clamp_en}.",
+                    )
+                )
+            if demanded_on is not None:
+                demand_end = demanded_on + timedelta(days=reasonable_days)
+                limbs.append(
+                    (
+                        demand_end,
+                        f"对方于{demanded_on.isoformat()}催告本店作出决定，经催告后在合理期限内不"
+                        f"行使的，解除权消灭；合理期限法律未作规定，此处按{reasonable_days}日判断"
+                        f"（系判断而非法定期限），即至{demand_end.isoformat()}。",
+                        f"the partner demanded a decision on {demanded_on.isoformat()}, and the "
+                        "right lapses if not used within a reasonable period after that; the law "
+                        f"names no number, so {reasonable_days} days is taken here (a judgement, "
+                        f"not a statutory period), i.e. after {demand_end.isoformat()}.",
+                    )
+                )
+            nominal = min(day for day, _zh, _en in limbs)
+            zh = "合同及法律未规定解除权行使期限（民法典第564条第2款）：" + "".join(
+                text for _day, text, _en in limbs
             )
             en = (
-                "The contract sets no time limit: the right to terminate lapses one year after "
-                f"{known_on.isoformat()} (when the shop knew or should have known of the cause), "
-                f"i.e. after {nominal.isoformat()}{clamp_en} (Civil Code art. 564 ¶2). It also "
-                "lapses if the partner demands a decision and the shop does not act within a "
-                "reasonable time."
+                "Neither the contract nor the law sets a time limit (Civil Code art. 564 ¶2): "
+                "the right to terminate lapses " + "; or ".join(text for _day, _zh, text in limbs)
             )
+            if len(limbs) > 1:
+                zh += f"以先届至者为准：{nominal.isoformat()}。"
+                en += f" Whichever comes first governs: {nominal.isoformat()}."
+            elif demanded_on is None:
+                zh += "对方催告后在合理期限内不行使的，解除权亦消灭。"
+                en += (
+                    " It also lapses if the partner demands a decision and the shop does not act "
+                    "within a reasonable time."
+                )
     except OverflowError:
         raise _out_of_range() from None
     zh += "该日不因休息日顺延：请在此日之前行使解除权。"

@@ -11,6 +11,12 @@ from django.utils.translation import gettext as _
 
 from core import roles
 from terminations.models import CaseEvent, TerminationCase
+from terminations.rules.dates import (
+    DateResult,
+    RulesError,
+    right_to_terminate_applies,
+    right_to_terminate_lapses,
+)
 
 
 class TransitionError(Exception):
@@ -91,11 +97,32 @@ def set_warnings(case: TerminationCase, warnings: list[str]) -> TerminationCase:
 LAPSE_WARNING_DAYS = 30
 
 
+def case_lapse(case: TerminationCase) -> DateResult | None:
+    """When the shop's right to terminate lapses (art. 564, DOMAIN.md §3), or None where that
+    does not concern the case: mutual agreement, a right that may be used at any time (open-ended
+    cooperation, entrustment, a convenience right), or neither a cause date nor a demand known."""
+    from terminations.models import Basis
+
+    if case.basis == Basis.MUTUAL or not (case.learned_on or case.decision_demanded_on):
+        return None
+    contract = case.contract if case.contract_id else None
+    convenience = bool(contract and contract.convenience_termination)
+    if not right_to_terminate_applies(basis=case.basis, convenience_right=convenience):
+        return None
+    try:
+        return right_to_terminate_lapses(
+            known_on=case.learned_on,
+            limit_days=contract.termination_right_limit_days if contract else None,
+            demanded_on=case.decision_demanded_on,
+        )
+    except RulesError:
+        return None
+
+
 def case_warnings(case: TerminationCase) -> list[str]:
     """What staff should see before they act: the right to terminate running out (art. 564),
     a refused delivery as the only proof of arrival, the entrustment basis's exposure."""
     from terminations.models import Basis, Delivery, Notice
-    from terminations.rules.dates import RulesError, right_to_terminate_lapses
 
     warnings: list[str] = []
     today = local_today()
@@ -104,12 +131,8 @@ def case_warnings(case: TerminationCase) -> list[str]:
     )
     arrived = deliveries.filter(arrived_on__isnull=False).exists()
     refused = deliveries.filter(refused=True).exists()
-    if case.learned_on and case.basis != Basis.MUTUAL and case.is_open and not arrived:
-        limit = case.contract.termination_right_limit_days if case.contract_id else None
-        try:
-            lapse = right_to_terminate_lapses(known_on=case.learned_on, limit_days=limit)
-        except RulesError:
-            lapse = None
+    if case.is_open and not arrived:
+        lapse = case_lapse(case)
         if lapse is not None:
             if lapse.end < today:
                 warnings.append(

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -82,6 +83,9 @@ ASSESSMENT_FIELDS = frozenset(
         "reason_category",
         "facts",
         "learned_on",
+        "decision_demanded_on",
+        "decision_demand_channel",
+        "decision_demand_evidence",
         "basis",
         "prior_demand_on",
         "entrustment_confirmed",
@@ -577,6 +581,8 @@ def _lock_open(case: TerminationCase, *, what: str) -> TerminationCase:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (date, Decimal)):
         return str(value)
+    if isinstance(value, File):  # an uploaded or stored file: its name
+        return value.name or ""
     return value
 
 

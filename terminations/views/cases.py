@@ -281,7 +281,7 @@ def case_keep_earlier_letters(request: HttpRequest, reference: str) -> HttpRespo
 @require_POST
 def case_assessment(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for_edit(request, reference)
-    form = AssessmentForm(request.POST, instance=copy(case))
+    form = AssessmentForm(request.POST, request.FILES, instance=copy(case))
     if not form.is_valid():
         return _invalid(request, reference, "assessment", assessment_form=form)
     try:

@@ -162,7 +162,8 @@ def test_auto_renewing_contract_shows_the_cutoff(staff_client):
     body = response.content.decode()
     assert response.context["renewal"].end == date(2026, 9, 30)
     assert 'data-testid="renewal-date">2026-09-30' in body
-    assert "moves earlier" in body
+    assert "the desk advises the last working day before it" in body
+    assert "203" not in response.context["renewal"].rule
 
 
 def test_a_contract_link_preselects_it(viewer_client):

@@ -22,6 +22,7 @@ from terminations.rules.dates import (
     notice_period_end,
     renewal_cutoff_for_contract,
     renewal_notice_deadline,
+    right_to_terminate_applies,
     right_to_terminate_lapses,
 )
 from tests.factories import ContractFactory
@@ -333,6 +334,56 @@ def test_right_to_terminate_lapses_by_contract_limit_never_rolls():
     assert result.end == D(2026, 10, 1)  # a holiday, but the earlier date is the safe one
     assert result.rule == "民法典第564条第1款"
     assert "30 days" in result.explanation_en
+
+
+def test_a_demand_for_a_decision_ends_the_right_after_a_reasonable_period(settings):
+    settings.DECISION_DEMAND_REASONABLE_DAYS = 30
+    result = right_to_terminate_lapses(known_on=D(2026, 3, 10), demanded_on=D(2026, 6, 1))
+    assert result.end == D(2026, 7, 1)  # earlier than 2027-03-10
+    assert "先届至者为准：2026-07-01" in result.explanation_zh
+    assert "a judgement, not a statutory period" in result.explanation_en
+    # A year that comes first still governs.
+    late = right_to_terminate_lapses(known_on=D(2025, 6, 20), demanded_on=D(2026, 6, 1))
+    assert late.end == D(2026, 6, 20)
+    # The period is the setting's.
+    assert right_to_terminate_lapses(
+        known_on=None, demanded_on=D(2026, 6, 1), reasonable_days=60
+    ).end == D(2026, 7, 31)
+
+
+def test_a_contractual_limit_is_not_shortened_by_a_demand():
+    result = right_to_terminate_lapses(
+        known_on=D(2026, 9, 1), limit_days=90, demanded_on=D(2026, 9, 2)
+    )
+    assert result.end == D(2026, 11, 30) and result.rule == "民法典第564条第1款"
+
+
+@pytest.mark.parametrize(
+    ("basis", "convenience", "applies"),
+    [
+        ("breach", False, True),
+        ("contractual", False, True),  # an agreed cause of termination
+        ("contractual", True, False),  # a convenience right: at any time
+        ("open_ended", False, False),
+        ("entrustment", False, False),
+        ("", False, True),
+    ],
+)
+def test_which_rights_can_lapse(basis, convenience, applies):
+    assert right_to_terminate_applies(basis=basis, convenience_right=convenience) is applies
+
+
+def test_renewal_cut_off_cites_no_article_for_moving_earlier_and_counts_from_dispatch():
+    result = renewal_notice_deadline(term_end=D(2026, 10, 31), period=30, unit="days")
+    assert result.end == D(2026, 9, 30)
+    assert "203" not in result.rule and "203" not in result.explanation_zh
+    assert "法律未规定" in result.explanation_zh and "到达对方" in result.explanation_zh
+    sent = renewal_notice_deadline(
+        term_end=D(2026, 10, 31), period=30, unit="days", counted_from="dispatch"
+    )
+    assert sent.end == D(2026, 9, 30)
+    assert "发出（合同约定自发出之日起算）" in sent.explanation_zh
+    assert "must be sent (the contract counts from dispatch) by" in sent.explanation_en
 
 
 @pytest.mark.parametrize("limit", [0, -1])

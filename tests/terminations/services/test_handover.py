@@ -5,7 +5,12 @@ from datetime import date, timedelta
 import pytest
 
 from partners.models import Contract
-from terminations.handover_templates import AGENCY_ITEMS, CREATOR_ITEMS, LAIKE_ITEMS
+from terminations.handover_templates import (
+    AGENCY_ITEMS,
+    CREATOR_ITEMS,
+    LAIKE_AGENCY_ITEMS,
+    LAIKE_ITEMS,
+)
 from terminations.models import Basis, CaseEvent, HandoverItem, Notice, Stage
 from terminations.services import (
     TransitionError,
@@ -28,7 +33,7 @@ def codes(case):
     ("kind", "channel", "expected"),
     [
         ("agency", "doudian", AGENCY_ITEMS),
-        ("agency", "laike", AGENCY_ITEMS + LAIKE_ITEMS),
+        ("agency", "laike", AGENCY_ITEMS + LAIKE_AGENCY_ITEMS + LAIKE_ITEMS),
         ("creator", "doudian", CREATOR_ITEMS),
         ("creator", "laike", CREATOR_ITEMS + LAIKE_ITEMS),
         ("creator", None, CREATOR_ITEMS),
@@ -42,14 +47,34 @@ def test_checklist_per_kind_and_channel(staff_user, kind, channel, expected):
     assert all(item.owner == staff_user for item in case.handover_items.all())
 
 
-def test_security_items_come_first_and_are_due_before_the_letter(staff_user):
+def test_before_the_letter_items_come_first(staff_user):
     case = open_case(by=staff_user)
     items = list(case.handover_items.order_by("position"))
-    security = [i for i in items if i.category == "security"]
-    assert len(security) == 3
-    assert items[: len(security)] == security
-    assert all(i.due_rule == HandoverItem.Due.BEFORE_LETTER for i in security)
+    before = [i for i in items if i.due_rule == HandoverItem.Due.BEFORE_LETTER]
+    assert items[: len(before)] == before
+    # DOMAIN.md §7: evidence exported before access is revoked, then the accounts.
+    assert [i.code for i in before] == [
+        "agency_export_evidence",
+        "agency_passwords",
+        "agency_subaccounts",
+        "agency_ad_authorisations",
+        "agency_service_market",
+        "agency_feige_seats",
+        "agency_bank_account",
+    ]
     assert all(i.due_date is None for i in items)  # no letter, no end date yet
+
+
+def test_every_item_of_domain_section_7_is_on_its_checklist(staff_user):
+    creator = open_case(by=staff_user, partner=CreatorFactory(), with_contract=False)
+    assert "creator_block_alliance" in codes(creator)
+    assert "精选联盟" in str(creator.handover_items.get(code="creator_block_alliance").title)
+    agency = PartnerFactory()
+    laike = open_case(
+        by=staff_user, partner=agency, contract=ContractFactory(partner=agency, channel="laike")
+    )
+    assert {"laike_subaccounts", "laike_vouchers", "laike_unbind_store"} <= set(codes(laike))
+    assert codes(laike).index("laike_subaccounts") < codes(laike).index("agency_materials")
 
 
 def test_due_dates_follow_the_end_date_and_the_first_letter(staff_user):
