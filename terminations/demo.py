@@ -271,9 +271,14 @@ def _log_contacts(
 
 
 def _security_first(ctx: _Ctx, case: TerminationCase) -> None:
-    for item in case.handover_items.filter(category="security"):
+    """Everything due before the letter, done before the letter (DOMAIN.md §7)."""
+    notes = {
+        "data": "发函前已导出订单、流量和投放报表，并保存了与对方的聊天记录。",
+        "security": "发函前已改密码、解绑手机号、收回子账号和各项授权。",
+    }
+    for item in case.handover_items.filter(due_rule=HandoverItem.Due.BEFORE_LETTER):
         services.handover_item_complete(
-            item=item, by=ctx.staff, note="发函前已改密码、解绑手机号并收回子账号。"
+            item=item, by=ctx.staff, note=notes.get(item.category, notes["security"])
         )
 
 
@@ -361,9 +366,8 @@ def _through_review(ctx: _Ctx, slot: _Slot, *, facts: str, end_back: int) -> Ter
     _send(ctx, case, arrival=arrival, dispatch=arrival - timedelta(days=1))
     case = services.case_advance_to_handover(case=case, by=ctx.staff)
     _finish_handover(ctx, case)
-    case = services.case_advance_to_review(case=case, by=ctx.staff)
     _settle_and_plan(ctx, case, engage_again=False)
-    return case
+    return services.case_advance_to_review(case=case, by=ctx.staff)
 
 
 # --- the scenarios, in the order they are built ----------------------------------------------

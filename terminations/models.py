@@ -238,6 +238,11 @@ class TerminationCase(models.Model):
     end_date_rule = models.CharField(_("rule"), max_length=100, blank=True)
     end_date_explanation_zh = models.TextField(_("explanation (Chinese)"), blank=True)
     end_date_explanation_en = models.TextField(_("explanation (English)"), blank=True)
+    # A manager's decision that letters may go out while before-the-letter checklist items are
+    # still open (the reason is the event's message).
+    before_letter_items_confirmed_at = models.DateTimeField(
+        _("letters allowed before the security items"), null=True, blank=True
+    )
     # The end date for which a manager decided that the issued letters stating an earlier date
     # may stand (after the official holiday calendar moved the end); see letters_state_earlier.
     earlier_letters_kept_for = models.DateField(
@@ -345,6 +350,8 @@ class CaseEvent(models.Model):
         END_DATE_SET = "end_date_set", _("end date set")
         END_DATE_RECHECKED = "end_date_rechecked", _("end date re-checked against the calendar")
         EARLIER_LETTERS_KEPT = "letters_kept", _("letters with an earlier date kept")
+        BEFORE_LETTER_CONFIRMED = "before_letter_ok", _("letters allowed before the security items")
+        PARTNER_STATUS = "partner_status", _("partner status changed")
         HANDOVER_DONE = "handover_done", _("handover item done")
         HANDOVER_WAIVED = "handover_waived", _("handover item waived")
         HANDOVER_REOPENED = "handover_reopened", _("handover item reopened")

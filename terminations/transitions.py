@@ -104,6 +104,26 @@ class ActionState:
     manager_only: bool
     needs_reason: bool = False
     target: str = ""
+    # Where on the case page what is missing is done: (anchor, section name) pairs.
+    fixes: tuple[tuple[str, str], ...] = ()
+
+
+# The sections of the case page a refusal can send the reader to.
+SECTIONS = {
+    "assessment": gettext_lazy("Assessment"),
+    "agreement": gettext_lazy("Record the agreement"),
+    "letters": gettext_lazy("Letters"),
+    "handover": gettext_lazy("Handover checklist"),
+    "settlement": gettext_lazy("Settlement"),
+    "plan": gettext_lazy("Plan for afterwards"),
+    "deadline": gettext_lazy("End date"),
+}
+
+
+def fixes_for(errors: list[str]) -> tuple[tuple[str, str], ...]:
+    """The sections, in order and once each, where the refusals ``errors`` are put right."""
+    anchors = dict.fromkeys(getattr(e, "anchor", "") for e in errors)
+    return tuple((a, str(SECTIONS[a])) for a in anchors if a in SECTIONS)
 
 
 def actions_from(stage: str) -> list[Transition]:
@@ -141,8 +161,10 @@ def available_actions(case, user) -> list[ActionState]:
     states = []
     for transition in actions_from(case.stage):
         reason = role_refusal(transition, user)
+        fixes: tuple[tuple[str, str], ...] = ()
         if not reason:
-            reason = " ".join(precondition_errors(case, transition.action))
+            errors = precondition_errors(case, transition.action)
+            reason, fixes = " ".join(errors), fixes_for(errors)
         states.append(
             ActionState(
                 action=transition.action,
@@ -152,6 +174,7 @@ def available_actions(case, user) -> list[ActionState]:
                 manager_only=transition.manager_only,
                 needs_reason=transition.needs_reason,
                 target=transition.target,
+                fixes=fixes,
             )
         )
     return states

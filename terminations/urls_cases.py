@@ -21,6 +21,11 @@ urlpatterns = [
     path("cases/<caseref:reference>/evidence/", cases.case_evidence_add, name="case_evidence_add"),
     path("cases/<caseref:reference>/owner/", cases.case_reassign, name="case_reassign"),
     path(
+        "cases/<caseref:reference>/letters/before-items/",
+        cases.case_confirm_letters_before_items,
+        name="case_confirm_letters_before_items",
+    ),
+    path(
         "cases/<caseref:reference>/earlier-letters/keep/",
         cases.case_keep_earlier_letters,
         name="case_keep_earlier_letters",

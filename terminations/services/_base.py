@@ -20,14 +20,28 @@ from terminations.rules.dates import (
 
 
 class TransitionError(Exception):
-    """A refused change. ``str(error)`` is the translated message shown to the user."""
+    """A refused change. ``str(error)`` is the translated message shown to the user; ``anchor``
+    names the section of the case page where what is missing can be done, if there is one."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, anchor: str = "") -> None:
         super().__init__(str(message))
         self.message = str(message)
+        self.anchor = anchor or getattr(message, "anchor", "")
 
     def __str__(self) -> str:
         return self.message
+
+
+class Refusal(str):
+    """Why a move is refused (translated), with the section of the case page where what is
+    missing is done ("handover", "settlement", …): the page links to it."""
+
+    anchor: str
+
+    def __new__(cls, text: str, anchor: str = "") -> Refusal:
+        refusal = super().__new__(cls, text)
+        refusal.anchor = anchor
+        return refusal
 
 
 def local_today() -> date:

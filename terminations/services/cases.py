@@ -18,11 +18,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import roles
+from partners.models import Contract, Partner
 from terminations.models import (
     FINAL_STAGES,
     OPEN_STAGES,
@@ -38,6 +40,7 @@ from terminations.models import (
     TerminationCase,
 )
 from terminations.services._base import (
+    Refusal,
     TransitionError,
     case_warnings,
     local_today,
@@ -276,15 +279,20 @@ def _termination_letter_issued(case: TerminationCase) -> bool:
 
 def _basis_errors(case: TerminationCase, *, skipping: bool) -> list[str]:
     if not case.basis:
-        return [_("Choose the basis for ending the cooperation first.")]
+        return [Refusal(_("Choose the basis for ending the cooperation first."), "assessment")]
     errors = []
     if case.basis == Basis.MUTUAL:
         if skipping:
             errors.append(
-                _("Mutual agreement is reached by negotiating: it cannot skip negotiation.")
+                Refusal(
+                    _("Mutual agreement is reached by negotiating: it cannot skip negotiation."),
+                    "assessment",
+                )
             )
         elif not case.agreed_end_date:
-            errors.append(_("Record the agreement and its agreed end date first."))
+            errors.append(
+                Refusal(_("Record the agreement and its agreed end date first."), "agreement")
+            )
     elif case.basis == Basis.BREACH:
         demand_recorded = bool(case.prior_demand_on) or case.reason_category == ReasonCategory.FRAUD
         cure_notice = (
@@ -295,22 +303,35 @@ def _basis_errors(case: TerminationCase, *, skipping: bool) -> list[str]:
         )
         if not (demand_recorded or cure_notice):
             errors.append(
-                _(
-                    "Termination for a delay in performance needs a recorded prior demand (催告): "
-                    "record its date, or set a cure period so that the first letter is a cure notice."
+                Refusal(
+                    _(
+                        "Termination for a delay in performance needs a recorded prior demand "
+                        "(催告): record its date, or set a cure period so that the first letter "
+                        "is a cure notice."
+                    ),
+                    "assessment",
                 )
             )
     elif case.basis == Basis.ENTRUSTMENT:
         if not case.entrustment_confirmed:
             errors.append(
-                _(
-                    "The entrustment basis needs staff to confirm that the contract is an "
-                    "entrustment contract (courts often treat agency contracts otherwise)."
+                Refusal(
+                    _(
+                        "The entrustment basis needs staff to confirm that the contract is an "
+                        "entrustment contract (courts often treat agency contracts otherwise)."
+                    ),
+                    "assessment",
                 )
             )
     elif case.basis == Basis.CONTRACTUAL and not case.contract_id:
         errors.append(
-            _("A contractual right needs a contract: link the contract or choose another basis.")
+            Refusal(
+                _(
+                    "A contractual right needs a contract: link the contract or choose another "
+                    "basis."
+                ),
+                "assessment",
+            )
         )
     return errors
 
@@ -319,31 +340,33 @@ def _handover_errors(case: TerminationCase) -> list[str]:
     if case.basis == Basis.MUTUAL:
         errors = []
         if not case.agreed_end_date:
-            errors.append(_("Record the agreed end date first."))
+            errors.append(Refusal(_("Record the agreed end date first."), "agreement"))
         if not case.countersigned_confirmation:
-            errors.append(_("Upload the confirmation countersigned by both sides first."))
+            errors.append(
+                Refusal(
+                    _("Upload the confirmation countersigned by both sides first."), "agreement"
+                )
+            )
         return errors
     if not case.basis:
-        return [_("Choose the basis for ending the cooperation first.")]
+        return [Refusal(_("Choose the basis for ending the cooperation first."), "assessment")]
     if end_date_for_case(case) is None:
         return [
-            _(
-                "No end date yet: record the arrival of an issued termination letter "
-                "(or its refusal) first."
+            Refusal(
+                _(
+                    "No end date yet: record the arrival of an issued termination letter "
+                    "(or its refusal) first."
+                ),
+                "letters",
             )
         ]
     return []
 
 
-def _close_errors(case: TerminationCase) -> list[str]:
+def _handover_done_errors(case: TerminationCase) -> list[str]:
+    """The handover is finished: every required item done or waived, and a settlement recorded
+    (at least one line, or a line saying there is nothing to settle)."""
     errors = []
-    today = local_today()
-    if not case.end_date:
-        errors.append(_("The case has no end date yet."))
-    elif case.end_date >= today:
-        errors.append(
-            _("The end date %(date)s has not passed yet.") % {"date": case.end_date.isoformat()}
-        )
     open_items = list(
         HandoverItem.objects.filter(
             case=case, required=True, status=HandoverItem.Status.OPEN
@@ -351,22 +374,45 @@ def _close_errors(case: TerminationCase) -> list[str]:
     )
     if open_items:
         errors.append(
-            ngettext(
-                "%(count)d required handover item is still open: %(titles)s.",
-                "%(count)d required handover items are still open: %(titles)s.",
-                len(open_items),
+            Refusal(
+                ngettext(
+                    "%(count)d required handover item is still open: %(titles)s.",
+                    "%(count)d required handover items are still open: %(titles)s.",
+                    len(open_items),
+                )
+                % {"count": len(open_items), "titles": "; ".join(open_items)},
+                "handover",
             )
-            % {"count": len(open_items), "titles": "; ".join(open_items)}
         )
     if not case.settlement_lines.exists():
         errors.append(
-            _(
-                "Record the settlement: at least one line, or a line saying there is nothing "
-                "to settle."
+            Refusal(
+                _(
+                    "Record the settlement: at least one line, or a line saying there is "
+                    "nothing to settle."
+                ),
+                "settlement",
             )
         )
+    return errors
+
+
+def _close_errors(case: TerminationCase) -> list[str]:
+    errors = []
+    today = local_today()
+    if not case.end_date:
+        errors.append(Refusal(_("The case has no end date yet."), "letters"))
+    elif case.end_date >= today:
+        errors.append(
+            Refusal(
+                _("The end date %(date)s has not passed yet.")
+                % {"date": case.end_date.isoformat()},
+                "deadline",
+            )
+        )
+    errors.extend(_handover_done_errors(case))
     if not _has_plan(case):
-        errors.append(_("Record the plan for afterwards."))
+        errors.append(Refusal(_("Record the plan for afterwards."), "plan"))
     return errors
 
 
@@ -406,11 +452,14 @@ def _withdraw_errors(case: TerminationCase) -> list[str]:
             if first_withdrawal and first_withdrawal <= first_reached:
                 continue
             errors.append(
-                _(
-                    "Letter %(number)s reached the partner on %(date)s: a notice that has arrived "
-                    "cannot be withdrawn."
+                Refusal(
+                    _(
+                        "Letter %(number)s reached the partner on %(date)s: a notice that has "
+                        "arrived cannot be withdrawn."
+                    )
+                    % {"number": number, "date": first_reached.isoformat()},
+                    "letters",
                 )
-                % {"number": number, "date": first_reached.isoformat()}
             )
         elif not withdrawal_deliveries:
             errors.append(
@@ -437,7 +486,7 @@ PRECONDITIONS: dict[str, Callable[[TerminationCase], list[str]]] = {
     "skip_negotiation": lambda case: _basis_errors(case, skipping=True),
     "advance_to_notice": lambda case: _basis_errors(case, skipping=False),
     "advance_to_handover": _handover_errors,
-    "advance_to_review": lambda case: [],
+    "advance_to_review": _handover_done_errors,
     "close": lambda case: _close_errors(case),
     "reopen": lambda case: [],
     "withdraw": _withdraw_errors,
@@ -476,7 +525,7 @@ def _move(
             raise TransitionError(refusal)
         errors = precondition_errors(case, action)
         if errors:
-            raise TransitionError(" ".join(errors))
+            raise TransitionError(" ".join(errors), anchor=getattr(errors[0], "anchor", ""))
         if prepare is not None:
             case = prepare(case)
         from_stage = case.stage
@@ -531,19 +580,64 @@ def case_advance_to_review(*, case: TerminationCase, by) -> TerminationCase:
     return _move(case=case, by=by, action="advance_to_review")
 
 
+def _cooperation_continues(case: TerminationCase) -> bool:
+    """Whether the partner still cooperates with the shop apart from this case: another open
+    case, or a contract that no closed case ended and whose term has not run out."""
+    if (
+        TerminationCase.objects.filter(partner_id=case.partner_id, stage__in=OPEN_STAGES)
+        .exclude(pk=case.pk)
+        .exists()
+    ):
+        return True
+    ended = TerminationCase.objects.filter(
+        partner_id=case.partner_id, stage=Stage.CLOSED, contract__isnull=False
+    ).values("contract_id")
+    return (
+        Contract.objects.filter(partner_id=case.partner_id)
+        .exclude(pk__in=ended)
+        .exclude(pk=case.contract_id)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=local_today()))
+        .exists()
+    )
+
+
+def _set_partner_status(case: TerminationCase, *, by, status: str, reason: str) -> None:
+    partner = Partner.objects.select_for_update().get(pk=case.partner_id)
+    if partner.status == status:
+        return
+    previous = partner.status
+    partner.status = status
+    partner.save(update_fields=["status", "updated_at"])
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.PARTNER_STATUS,
+        message=str(Partner.Status(status).label),
+        data={"partner": partner.pk, "status": status, "previous": previous, "reason": reason},
+    )
+
+
+@transaction.atomic
 def case_close(*, case: TerminationCase, by) -> TerminationCase:
-    return _move(
+    """Close the case; when nothing else ties the partner to the shop, the partner's status
+    becomes "cooperation ended" in the same transaction."""
+    case = _move(
         case=case,
         by=by,
         action="close",
         event_kind=CaseEvent.Kind.CLOSED,
         fields={"closed_at": timezone.now()},
     )
+    if not _cooperation_continues(case):
+        _set_partner_status(case, by=by, status=Partner.Status.ENDED, reason="closed")
+    return case
 
 
+@transaction.atomic
 def case_reopen(*, case: TerminationCase, by, reason: str) -> TerminationCase:
+    """Reopen to review; a partner status this case's closing set is restored."""
     reason = require_text(reason, _("Say why the case is reopened."))
-    return _move(
+    case = _move(
         case=case,
         by=by,
         action="reopen",
@@ -551,6 +645,14 @@ def case_reopen(*, case: TerminationCase, by, reason: str) -> TerminationCase:
         message=reason,
         fields={"closed_at": None},
     )
+    last = (
+        CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.PARTNER_STATUS)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is not None and last.data.get("reason") == "closed":
+        _set_partner_status(case, by=by, status=last.data["previous"], reason="reopened")
+    return case
 
 
 def case_withdraw(*, case: TerminationCase, by, reason: str) -> TerminationCase:

@@ -32,7 +32,10 @@ from terminations.services._base import (
     require_editor,
     set_warnings,
 )
-from terminations.services.handover import handover_recompute_due_dates
+from terminations.services.handover import (
+    handover_recompute_due_dates,
+    require_before_letter_items,
+)
 
 __all__ = [
     "TERMINATION_KINDS",
@@ -85,6 +88,7 @@ def delivery_record_dispatch(
         )
     if method not in Delivery.Method.values:
         raise TransitionError(_("Choose how the letter was sent."))
+    require_before_letter_items(case=case, notice=notice)
     _check_date(dispatched_on, label=_("dispatch"))
     if notice.issued_at and dispatched_on < timezone.localtime(notice.issued_at).date():
         raise TransitionError(

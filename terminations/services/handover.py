@@ -29,13 +29,21 @@ from terminations.services._base import (
 )
 
 __all__ = [
+    "before_letter_items_open",
+    "case_confirm_letters_before_items",
     "handover_checklist_create",
     "handover_item_assign",
     "handover_item_complete",
     "handover_item_reopen",
     "handover_item_waive",
     "handover_recompute_due_dates",
+    "require_before_letter_items",
 ]
+
+# Letters that tell the partner the cooperation ends: before they go out, the account-security
+# items must be done (DOMAIN.md §7). Not a cure notice — revoking access would make the cure
+# impossible — nor a withdrawal.
+LETTER_GATED_KINDS = (Notice.Kind.TERMINATION, Notice.Kind.OPEN_ENDED, Notice.Kind.MUTUAL)
 
 
 def handover_checklist_create(*, case: TerminationCase) -> list[HandoverItem]:
@@ -62,6 +70,62 @@ def handover_checklist_create(*, case: TerminationCase) -> list[HandoverItem]:
     HandoverItem.objects.bulk_create(items)
     handover_recompute_due_dates(case=case)
     return items
+
+
+def before_letter_items_open(case: TerminationCase) -> list[HandoverItem]:
+    """The required items due before any letter goes out that are still open."""
+    return list(
+        HandoverItem.objects.filter(
+            case=case,
+            due_rule=BEFORE_LETTER,
+            required=True,
+            status=HandoverItem.Status.OPEN,
+        ).order_by("position", "pk")
+    )
+
+
+def require_before_letter_items(*, case: TerminationCase, notice: Notice) -> None:
+    """Refuse to issue or dispatch a letter that ends the cooperation while before-the-letter
+    items are open, unless a manager recorded why it goes out first."""
+    if notice.kind not in LETTER_GATED_KINDS or case.before_letter_items_confirmed_at:
+        return
+    still_open = before_letter_items_open(case)
+    if still_open:
+        raise TransitionError(
+            _(
+                "These checklist items must be done before any letter goes out, and are still "
+                "open: %(items)s. Do them in the handover checklist first, or a manager records "
+                "why the letter goes out before them."
+            )
+            % {"items": "; ".join(item.title for item in still_open)},
+            anchor="handover",
+        )
+
+
+@transaction.atomic
+def case_confirm_letters_before_items(*, case: TerminationCase, by, reason: str) -> TerminationCase:
+    """A manager decides that letters may go out while before-the-letter items are still open
+    (e.g. the agency already handed the passwords over), with the reason."""
+    require_manager(by)
+    reason = require_text(reason, _("Say why the letter may go out before these items are done."))
+    case = lock_case(case)
+    if case.stage in FINAL_STAGES:
+        raise TransitionError(_("The case is %(stage)s.") % {"stage": case.get_stage_display()})
+    still_open = before_letter_items_open(case)
+    if not still_open:
+        raise TransitionError(_("Every item due before the letter is done or waived."))
+    if case.before_letter_items_confirmed_at:
+        raise TransitionError(_("A manager has already allowed the letters to go out first."))
+    case.before_letter_items_confirmed_at = timezone.now()
+    case.save(update_fields=["before_letter_items_confirmed_at", "updated_at"])
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.BEFORE_LETTER_CONFIRMED,
+        message=reason,
+        data={"items": [item.title for item in still_open]},
+    )
+    return case
 
 
 def _first_letter_date(case: TerminationCase) -> date | None:

@@ -29,7 +29,10 @@ from terminations.services._base import (
     require_editor,
     require_manager,
 )
-from terminations.services.handover import handover_recompute_due_dates
+from terminations.services.handover import (
+    handover_recompute_due_dates,
+    require_before_letter_items,
+)
 
 __all__ = [
     "DRAFTING_STAGES",
@@ -260,6 +263,7 @@ def notice_issue(*, notice: Notice, by) -> Notice:
     if notice.kind == Notice.Kind.WITHDRAWAL:
         withdrawn = Notice.objects.get(pk=notice.withdraws_id)
         _check_kind(case=case, kind=notice.kind, withdraws=withdrawn, cure_days=None)
+    require_before_letter_items(case=case, notice=notice)
     _check_letter_machinery()
 
     number = f"{case.reference}-L{notice.sequence}-v{notice.version}"

@@ -190,6 +190,9 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
         "warnings": services.case_warnings(case) if case.is_open else [],
         "timeline": selectors.case_timeline(case),
         "earlier_letters": services.earlier_letters(case),
+        "before_letter_open": services.before_letter_items_open(case)
+        if case.is_open and not case.before_letter_items_confirmed_at
+        else [],
         "editable": editable,
         # The step agreed with the partner matters while talks go on, not once the letter is out.
         "next_negotiation_step": next(
@@ -254,12 +257,28 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     try:
         case = service(case=case, by=request.user, **kwargs)
     except TransitionError as error:
-        return _refused(request, case, error, "actions")
+        return _refused(request, case, error, error.anchor or "actions")
     messages.success(
         request,
         _("Done: the case is now at stage “%(stage)s”.") % {"stage": case.get_stage_display()},
     )
     return _back(case)
+
+
+@require_POST
+def case_confirm_letters_before_items(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_edit(request, reference)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reference, "before-letter-items", before_letter_form=form)
+    try:
+        services.case_confirm_letters_before_items(
+            case=case, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except TransitionError as error:
+        return _refused(request, case, error, "letters")
+    messages.success(request, _("Recorded: letters may go out before these items are done."))
+    return _back(case, "letters")
 
 
 @require_POST

@@ -164,6 +164,32 @@ def test_agency_mutual_termination_journey(
         manager.goto(preview_url)
         submit(manager, f"form[action$='/letters/{notice.pk}/approve/']")
         expect_success(manager)
+        # The accounts are not secured yet: the letter is refused, naming what is missing.
+        submit(manager, f"form[action$='/letters/{notice.pk}/issue/']", timeout=ISSUE_TIMEOUT)
+        expect(manager.locator(".alert-danger").first).to_contain_text(
+            "修改抖音账号和店铺账号的密码及绑定手机号"
+        )
+        notice.refresh_from_db()
+        assert notice.status == Notice.Status.APPROVED
+
+        # Staff secure the accounts first (DOMAIN.md §7): the letters section lists what is
+        # still open, and each item is ticked off in the checklist.
+        page.goto(case_url)
+        before = list(
+            case.handover_items.filter(due_rule="before_letter")
+            .order_by("position")
+            .values_list("pk", flat=True)
+        )
+        expect(page.locator("#before-letter-items li")).to_have_count(len(before))
+        for pk in before:
+            row = page.locator(f"#item-{pk}")
+            row.locator("form[action$='/complete/'] input[name=note]").fill("发函前已完成")
+            row.locator("form[action$='/complete/'] button").click()
+            expect(page.locator(f"#item-{pk} .badge.text-bg-success")).to_be_visible()
+        page.reload()
+        expect(page.locator("#before-letter-items")).to_have_count(0)
+
+        manager.goto(preview_url)
         submit(manager, f"form[action$='/letters/{notice.pk}/issue/']", timeout=ISSUE_TIMEOUT)
         expect_success(manager)
         notice.refresh_from_db()

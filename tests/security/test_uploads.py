@@ -30,7 +30,7 @@ from terminations.models import (
 )
 from tests.factories import PartnerFactory
 from tests.partners.data import contract_data
-from tests.terminations.factories import PDF_BYTES, deliver, issue_letter
+from tests.terminations.factories import PDF_BYTES, before_letter_done, deliver, issue_letter
 
 from .conftest import open_case, refusal_messages
 
@@ -130,7 +130,7 @@ def _agreement_stored(ctx):
 
 
 def _letter_setup(users):
-    case = open_case(by=users, stage=Stage.NOTICE, basis="contractual")
+    case = before_letter_done(open_case(by=users, stage=Stage.NOTICE, basis="contractual"))
     notice = issue_letter(case, issued_on=date(2026, 5, 20))
     Notice.objects.filter(pk=notice.pk).update(scanned_copy="")
     notice.refresh_from_db()

@@ -59,6 +59,15 @@ def open_case(
     )
 
 
+def before_letter_done(case: TerminationCase, *, by=None) -> TerminationCase:
+    """Test set-up: the checklist items due before any letter are done (DOMAIN.md §7), as the
+    gate on issuing and dispatching letters requires."""
+    case.handover_items.filter(due_rule=HandoverItem.Due.BEFORE_LETTER).update(
+        status=HandoverItem.Status.DONE, completed_at=timezone.now(), completed_by=by
+    )
+    return case
+
+
 def place_in_stage(case: TerminationCase, stage: str) -> TerminationCase:
     """Test set-up: put a case in a stage without running the workflow."""
     TerminationCase.objects.filter(pk=case.pk).update(

@@ -31,7 +31,13 @@ from terminations.services import (
 )
 from terminations.services._base import TransitionError
 from tests.factories import ContractFactory, PartnerFactory, ShopProfileFactory
-from tests.terminations.factories import deliver, issue_letter, open_case, place_in_stage
+from tests.terminations.factories import (
+    before_letter_done,
+    deliver,
+    issue_letter,
+    open_case,
+    place_in_stage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +72,7 @@ def contractual_case(owner, *, period: int, unit: str, arrived_on: date) -> Term
         partner=partner, notice_period=period, notice_unit=unit, end_date=date(2027, 12, 31)
     )
     case = open_case(by=owner, basis="contractual", partner=partner, contract=contract)
-    case = place_in_stage(case, Stage.NOTICE)
+    case = place_in_stage(before_letter_done(case), Stage.NOTICE)
     letter = issue_letter(case, issued_on=arrived_on)
     deliver(letter, dispatched_on=arrived_on, arrived_on=arrived_on)
     return case_recompute_end_date(case=case)

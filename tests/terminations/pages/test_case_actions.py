@@ -462,6 +462,11 @@ def test_staff_and_manager_take_a_case_from_open_to_closed(
     case.refresh_from_db()
     assert case.stage == Stage.NOTICE
 
+    # The accounts are secured before the letter goes out (DOMAIN.md §7).
+    for item in HandoverItem.objects.filter(case=case, due_rule="before_letter"):
+        staff_client.post(
+            reverse("terminations:handover_complete", args=[ref, item.pk]), {"note": "ok"}
+        )
     # The letter: recorded as drafted outside the desk, then dispatched and arrived.
     if hasattr(services, "notice_record_external"):
         from django.core.files.uploadedfile import SimpleUploadedFile
@@ -503,7 +508,10 @@ def test_staff_and_manager_take_a_case_from_open_to_closed(
             reverse("terminations:handover_complete", args=[ref, item.pk]), {"note": "ok"}
         )
     assert not HandoverItem.objects.filter(case=case, status="open").exists()
+    # The review needs a settlement, even one saying there is nothing to settle.
     staff_client.post(action_url(case, "advance_to_review"))
+    case.refresh_from_db()
+    assert case.stage == Stage.HANDOVER
     staff_client.post(
         reverse("terminations:settlement_add", args=[ref]),
         {
@@ -513,6 +521,7 @@ def test_staff_and_manager_take_a_case_from_open_to_closed(
             "description": "Nothing to settle",
         },
     )
+    staff_client.post(action_url(case, "advance_to_review"))
     staff_client.post(
         reverse("terminations:plan_record", args=[ref]),
         {"next_step": "new_agency", "details": "", "review_on": "2026-09-01", "engage_again": "no"},
@@ -533,6 +542,8 @@ def test_staff_and_manager_take_a_case_from_open_to_closed(
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED, flashed(response)
+    case.partner.refresh_from_db()
+    assert case.partner.status == "ended"  # nothing else ties the partner to the shop
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds[0] == CaseEvent.Kind.OPENED
     assert CaseEvent.Kind.CLOSED in kinds or kinds[-1] == CaseEvent.Kind.STAGE_CHANGED

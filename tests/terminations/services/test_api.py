@@ -128,6 +128,11 @@ def test_each_change_appends_an_event(staff_user, manager_user):
         assert count() == before + 1, step
     letter = issue_letter(case, kind=Notice.Kind.OPEN_ENDED, issued_on=date(2026, 5, 29))
     before = count()
+    services.case_confirm_letters_before_items(
+        case=case, by=manager_user, reason="Accounts already handed back."
+    )
+    assert count() == before + 1
+    before = count()
     delivery = services.delivery_record_dispatch(
         notice=letter, by=staff_user, method="email", dispatched_on=date(2026, 5, 29)
     )

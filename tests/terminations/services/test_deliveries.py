@@ -14,11 +14,16 @@ from terminations.services import (
     delivery_record_refusal,
 )
 from tests.factories import ContractFactory, PartnerFactory
-from tests.terminations.factories import issue_letter, open_case, place_in_stage
+from tests.terminations.factories import (
+    before_letter_done,
+    issue_letter,
+    open_case,
+    place_in_stage,
+)
 
 
 def notice_case(staff_user, basis, **kwargs):
-    case = open_case(by=staff_user, basis=basis, **kwargs)
+    case = before_letter_done(open_case(by=staff_user, basis=basis, **kwargs))
     return place_in_stage(case, Stage.NOTICE)
 
 

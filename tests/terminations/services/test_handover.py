@@ -11,9 +11,10 @@ from terminations.handover_templates import (
     LAIKE_AGENCY_ITEMS,
     LAIKE_ITEMS,
 )
-from terminations.models import Basis, CaseEvent, HandoverItem, Notice, Stage
+from terminations.models import Basis, CaseEvent, Delivery, HandoverItem, Notice, Stage
 from terminations.services import (
     TransitionError,
+    case_confirm_letters_before_items,
     case_recompute_end_date,
     delivery_record_dispatch,
     handover_item_assign,
@@ -95,14 +96,72 @@ def test_due_dates_follow_the_end_date_and_the_first_letter(staff_user):
     assert commissions.due_date == end + timedelta(days=30)
 
 
-def test_before_letter_items_due_on_first_dispatch(staff_user):
+def test_before_letter_items_due_on_first_dispatch(staff_user, manager_user):
     case = place_in_stage(open_case(by=staff_user, basis=Basis.OPEN_ENDED), Stage.NOTICE)
     letter = issue_letter(case, kind=Notice.Kind.OPEN_ENDED, issued_on=date(2026, 5, 20))
+    case_confirm_letters_before_items(
+        case=case, by=manager_user, reason="The agency handed the accounts over on 5/19."
+    )
     delivery_record_dispatch(
         notice=letter, by=staff_user, method="email", dispatched_on=date(2026, 5, 21)
     )
     passwords = case.handover_items.get(code="agency_passwords")
     assert passwords.due_date == date(2026, 5, 20)
+
+
+@pytest.mark.parametrize("kind", [Notice.Kind.TERMINATION, Notice.Kind.OPEN_ENDED])
+def test_no_letter_ending_the_cooperation_goes_out_before_the_security_items(
+    staff_user, manager_user, kind
+):
+    case = place_in_stage(open_case(by=staff_user, basis=Basis.OPEN_ENDED), Stage.NOTICE)
+    letter = issue_letter(case, kind=kind, issued_on=date(2026, 5, 20))
+    with pytest.raises(TransitionError) as refused:
+        delivery_record_dispatch(
+            notice=letter, by=staff_user, method="courier", dispatched_on=date(2026, 5, 21)
+        )
+    assert "Change the passwords" in str(refused.value)
+    assert refused.value.anchor == "handover"
+    assert not Delivery.objects.exists()
+    # Done (or waived) items open the gate.
+    for item in case.handover_items.filter(due_rule=HandoverItem.Due.BEFORE_LETTER):
+        if item.code == "agency_bank_account":
+            handover_item_waive(item=item, by=manager_user, note="No bank account on this shop.")
+        else:
+            handover_item_complete(item=item, by=staff_user, note="done")
+    delivery_record_dispatch(
+        notice=letter, by=staff_user, method="courier", dispatched_on=date(2026, 5, 21)
+    )
+    assert Delivery.objects.count() == 1
+
+
+def test_a_cure_notice_or_a_withdrawal_is_not_held_back(staff_user):
+    case = place_in_stage(open_case(by=staff_user, basis=Basis.BREACH), Stage.NOTICE)
+    cure = issue_letter(case, kind=Notice.Kind.CURE, cure_period_days=10)
+    delivery_record_dispatch(
+        notice=cure, by=staff_user, method="courier", dispatched_on=date(2026, 5, 21)
+    )
+    withdrawal = issue_letter(case, kind=Notice.Kind.WITHDRAWAL, withdraws=cure)
+    delivery_record_dispatch(
+        notice=withdrawal, by=staff_user, method="courier", dispatched_on=date(2026, 5, 21)
+    )
+    assert Delivery.objects.count() == 2
+
+
+def test_only_a_manager_lets_a_letter_go_out_first_with_a_reason(staff_user, manager_user):
+    case = place_in_stage(open_case(by=staff_user, basis=Basis.OPEN_ENDED), Stage.NOTICE)
+    with pytest.raises(TransitionError):
+        case_confirm_letters_before_items(case=case, by=staff_user, reason="urgent")
+    with pytest.raises(TransitionError):
+        case_confirm_letters_before_items(case=case, by=manager_user, reason="  ")
+    case = case_confirm_letters_before_items(
+        case=case, by=manager_user, reason="The partner already returned every account."
+    )
+    assert case.before_letter_items_confirmed_at is not None
+    event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.BEFORE_LETTER_CONFIRMED)
+    assert event.actor == manager_user and "returned every account" in event.message
+    assert "Change the passwords and bound phone numbers" in " ".join(event.data["items"])
+    with pytest.raises(TransitionError):  # once is enough
+        case_confirm_letters_before_items(case=case, by=manager_user, reason="again")
 
 
 def test_complete_reopen_assign(staff_user, manager_user, viewer_user):

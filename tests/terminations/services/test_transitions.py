@@ -41,7 +41,7 @@ def prepare(case: TerminationCase, action: str, by) -> TerminationCase:
     if action == "advance_to_handover":
         letter = issue_letter(case, kind=Notice.Kind.OPEN_ENDED)
         deliver(letter, dispatched_on=date(2026, 4, 1), arrived_on=date(2026, 4, 2))
-    if action == "close":
+    if action in ("close", "advance_to_review"):
         make_ready_to_close(case, by=by)
     case.refresh_from_db()
     return case

@@ -1,0 +1,91 @@
+"""Journey: the gates between stages as a clerk and a manager meet them in the browser.
+
+A manager lets a letter go out before the security items (with a reason); a refused move says
+what is missing and links to the section where it is done; the partner's demand for a decision
+is entered on the assessment form and brings the lapse of the right to terminate forward.
+"""
+
+import re
+from datetime import date
+
+import pytest
+import time_machine
+from playwright.sync_api import Page, expect
+
+from terminations.models import CaseEvent, Stage, TerminationCase
+from tests.conftest import _user
+from tests.e2e.conftest import login
+from tests.e2e.helpers import at, expect_success, submit, tiny_pdf, upload
+from tests.factories import ContractFactory, PartnerFactory, ShopProfileFactory
+from tests.terminations.factories import open_case, place_in_stage
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_gates_in_the_browser(page: Page, live_server):
+    with time_machine.travel(at(2026, 6, 1), tick=True):
+        ShopProfileFactory()
+        staff = _user("clerk", "staff")
+        _user("boss", "managers")
+        partner = PartnerFactory(name="杭州云启代运营有限公司")
+        contract = ContractFactory(partner=partner, end_date=date(2026, 12, 31))
+        case = open_case(
+            by=staff,
+            partner=partner,
+            contract=contract,
+            basis="breach",
+            learned_on=date(2026, 3, 1),
+            prior_demand_on=date(2026, 4, 1),
+        )
+        case = place_in_stage(case, Stage.NOTICE)
+        url = f"{live_server.url}{case.get_absolute_url()}"
+
+        # The clerk enters the partner's demand for a decision, with its evidence.
+        login(page, live_server, "clerk", "pw-clerk")
+        page.goto(url)
+        form = "form[action$='/assessment/']"
+        if not page.locator(form).is_visible():
+            page.locator(f"details:has({form}) > summary").click()
+        page.fill(f"{form} [name=decision_demanded_on]", "2026-05-25")
+        page.fill(f"{form} [name=decision_demand_channel]", "微信")
+        page.set_input_files(
+            f"{form} [name=decision_demand_evidence]",
+            upload("demand.pdf", tiny_pdf(), "application/pdf"),
+        )
+        submit(page, form)
+        expect_success(page)
+        # 2026-05-25 + 30 days: the right lapses on 2026-06-24, before 2027-03-01.
+        expect(page.locator("#status .alert-warning").first).to_contain_text("2026-06-24")
+        case.refresh_from_db()
+        assert case.decision_demand_evidence
+
+        # A clerk cannot let the letter go out before the security items; the page says so.
+        expect(page.locator("#before-letter-items")).to_contain_text("只有主管")
+        expect(page.locator("#before-letter-items form")).to_have_count(0)
+        page.context.clear_cookies()
+
+        # The manager records why it may, after an empty reason is refused.
+        login(page, live_server, "boss", "pw-boss")
+        page.goto(url)
+        page.fill("#before-letter-reason", " ")
+        submit(page, "#before-letter-items form")
+        expect(page.locator("#before-letter-error")).to_be_visible()
+        page.fill("#before-letter-reason", "对方已于 5 月 30 日交回全部账号，密码已由本店修改。")
+        submit(page, "#before-letter-items form")
+        expect_success(page)
+        expect(page.locator("#before-letter-items")).to_have_count(0)
+        expect(page.locator("#timeline")).to_contain_text("对方已于 5 月 30 日交回全部账号")
+        assert CaseEvent.objects.filter(
+            case=case, kind=CaseEvent.Kind.BEFORE_LETTER_CONFIRMED
+        ).exists()
+
+        # In the handover, "go to the review" says what is missing and links to it.
+        TerminationCase.objects.filter(pk=case.pk).update(
+            stage=Stage.HANDOVER, end_date=date(2026, 6, 1)
+        )
+        page.goto(url)
+        review = page.locator("form[action$='/actions/advance_to_review/']")
+        expect(review.locator("button")).to_be_disabled()
+        expect(review).to_contain_text("结算")
+        review.locator("a[href='#settlement']").click()
+        expect(page).to_have_url(re.compile("#settlement$"))
