@@ -44,6 +44,18 @@ class Basis(models.TextChoices):
     ENTRUSTMENT = "entrustment", _("entrustment contract (art. 933)")
 
 
+class NoDemandGround(models.TextChoices):
+    """Why a termination for breach needs no prior demand (Civil Code art. 563 ¶1)."""
+
+    REFUSAL = "refusal", _("the partner declared or showed it will not perform (art. 563 ¶1(二))")
+    PURPOSE = "purpose", _("the breach defeats the contract's purpose (art. 563 ¶1(四))")
+
+
+class CureOutcome(models.TextChoices):
+    CURED = "cured", _("cured within the period")
+    NOT_CURED = "not_cured", _("not cured within the period")
+
+
 class ReasonCategory(models.TextChoices):
     POOR_RESULTS = "poor_results", _("poor results")
     SERVICE_QUALITY = "service_quality", _("service quality problems")
@@ -157,6 +169,28 @@ class TerminationCase(models.Model):
         blank=True,
         help_text=_("Delay-based termination for breach needs a recorded prior demand."),
     )
+    prior_demand_until = models.DateField(
+        _("the prior demand gave until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the demand gave the partner to perform."),
+    )
+    no_demand_ground = models.CharField(
+        _("why no prior demand is needed"), max_length=10, choices=NoDemandGround, blank=True
+    )
+    no_demand_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    no_demand_confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cure_outcome = models.CharField(
+        _("outcome of the cure notice"), max_length=10, choices=CureOutcome, blank=True
+    )
+    cure_outcome_on = models.DateField(_("outcome recorded for"), null=True, blank=True)
     entrustment_confirmed = models.BooleanField(
         _("staff confirm the contract is an entrustment contract"), default=False
     )
@@ -352,6 +386,8 @@ class CaseEvent(models.Model):
         EARLIER_LETTERS_KEPT = "letters_kept", _("letters with an earlier date kept")
         BEFORE_LETTER_CONFIRMED = "before_letter_ok", _("letters allowed before the security items")
         PARTNER_STATUS = "partner_status", _("partner status changed")
+        NO_DEMAND_CONFIRMED = "no_demand_ok", _("no prior demand needed (confirmed)")
+        CURE_OUTCOME = "cure_outcome", _("outcome of the cure notice recorded")
         HANDOVER_DONE = "handover_done", _("handover item done")
         HANDOVER_WAIVED = "handover_waived", _("handover item waived")
         HANDOVER_REOPENED = "handover_reopened", _("handover item reopened")
@@ -840,11 +876,13 @@ __all__ = [
     "CalendarCheck",
     "CaseCounter",
     "CaseEvent",
+    "CureOutcome",
     "Delivery",
     "EvidenceFile",
     "FollowUpPlan",
     "HandoverItem",
     "NegotiationEntry",
+    "NoDemandGround",
     "Notice",
     "PenaltyDirection",
     "ReasonCategory",

@@ -196,6 +196,20 @@ def case_deadline(case: TerminationCase, *, today: date | None = None) -> Deadli
             on=item.due_date,
             days_left=(item.due_date - today).days,
         )
+    if not case.end_date and case.basis == "breach" and not case.cure_outcome:
+        from terminations.services.deliveries import cure_period_end
+
+        cure = cure_period_end(case)
+        if cure is not None:
+            return Deadline(
+                kind="cure",
+                label=str(_("The cure period ends")),
+                on=cure[1].end,
+                days_left=(cure[1].end - today).days,
+                explanation=cure[1].explanation,
+                rule=cure[1].rule,
+                confirmed=cure[1].confirmed,
+            )
     lapse = None if case.end_date else case_lapse(case)
     if lapse is not None:
         return Deadline(

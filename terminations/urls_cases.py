@@ -21,6 +21,16 @@ urlpatterns = [
     path("cases/<caseref:reference>/evidence/", cases.case_evidence_add, name="case_evidence_add"),
     path("cases/<caseref:reference>/owner/", cases.case_reassign, name="case_reassign"),
     path(
+        "cases/<caseref:reference>/breach/no-demand/",
+        cases.case_confirm_no_demand,
+        name="case_confirm_no_demand",
+    ),
+    path(
+        "cases/<caseref:reference>/breach/cure-outcome/",
+        cases.case_cure_outcome,
+        name="case_cure_outcome",
+    ),
+    path(
         "cases/<caseref:reference>/letters/before-items/",
         cases.case_confirm_letters_before_items,
         name="case_confirm_letters_before_items",

@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from core.validators import validate_document
 from partners.models import Contract, Partner
 from terminations.models import (
+    CureOutcome,
     FollowUpPlan,
     NegotiationEntry,
+    NoDemandGround,
     ReasonCategory,
     SettlementLine,
     TerminationCase,
@@ -126,6 +128,7 @@ class AssessmentForm(forms.ModelForm):
             "decision_demand_evidence",
             "basis",
             "prior_demand_on",
+            "prior_demand_until",
             "entrustment_confirmed",
             "reasonable_notice_days",
             "cure_period_days",
@@ -137,6 +140,7 @@ class AssessmentForm(forms.ModelForm):
             "learned_on": DATE,
             "decision_demanded_on": DATE,
             "prior_demand_on": DATE,
+            "prior_demand_until": DATE,
             "facts": forms.Textarea(attrs={"rows": 4}),
             "risk_notes": SHORT_TEXT,
         }
@@ -155,6 +159,11 @@ class AssessmentForm(forms.ModelForm):
             )
         if cleaned.get("cure_period_days") and basis and basis != "breach":
             self.add_error("cure_period_days", _("A cure period only applies to breach."))
+        demanded, until = cleaned.get("prior_demand_on"), cleaned.get("prior_demand_until")
+        if until and not demanded:
+            self.add_error("prior_demand_on", _("Give the date of the demand as well."))
+        elif until and demanded and until < demanded:
+            self.add_error("prior_demand_until", _("The demand cannot give until before it."))
         return cleaned
 
 
@@ -309,6 +318,27 @@ class EvidenceForm(forms.Form):
         if not self.errors and not cleaned.get("file") and not cleaned.get("link"):
             raise ValidationError(_("Upload a file or give a link."))
         return cleaned
+
+
+class NoDemandForm(forms.Form):
+    """A manager's confirmation that termination for breach needs no prior demand."""
+
+    ground = forms.ChoiceField(label=_("why no prior demand is needed"), choices=NoDemandGround)
+    reason = forms.CharField(
+        label=_("the facts, with dates"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class CureOutcomeForm(forms.Form):
+    """What happened within a cure notice's period."""
+
+    outcome = forms.ChoiceField(label=_("outcome"), choices=CureOutcome, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("what the partner did or did not do, with dates"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    evidence = forms.FileField(label=_("evidence"), required=False, validators=[validate_document])
 
 
 class HandoverOwnerForm(forms.Form):

@@ -3,7 +3,15 @@
 Each submodule lists its public names in ``__all__``; they are all available from here.
 """
 
-from terminations.services import cases, deliveries, handover, notices, recheck, settlement
+from terminations.services import (
+    breach,
+    cases,
+    deliveries,
+    handover,
+    notices,
+    recheck,
+    settlement,
+)
 from terminations.services._base import (
     TransitionError,
     case_warnings,
@@ -12,6 +20,7 @@ from terminations.services._base import (
     require_editor,
     require_manager,
 )
+from terminations.services.breach import *  # noqa: F403
 from terminations.services.cases import *  # noqa: F403
 from terminations.services.deliveries import *  # noqa: F403
 from terminations.services.handover import *  # noqa: F403
@@ -26,6 +35,7 @@ __all__ = [
     "record_event",
     "require_editor",
     "require_manager",
+    *breach.__all__,
     *cases.__all__,
     *deliveries.__all__,
     *handover.__all__,

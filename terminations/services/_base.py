@@ -133,6 +133,41 @@ def case_lapse(case: TerminationCase) -> DateResult | None:
         return None
 
 
+# Seed 001 (the creator article): "按照合同规定的流程进行，一般来说需要提前三个月通知达人".
+CREATOR_ADVISED_NOTICE_MONTHS = 3
+
+
+def creator_notice_advice(case: TerminationCase, *, today: date) -> str:
+    """For a creator under a contract whose notice is shorter than the three months the creator
+    article advises: that advice, with both dates for a notice arriving today. The contract's
+    own rule still decides. Empty once a letter has arrived or the case has an end date."""
+    from partners.models import Partner
+    from terminations.rules.dates import notice_end_for_contract, notice_period_end
+
+    if (
+        case.partner.kind != Partner.Kind.CREATOR
+        or not case.contract_id
+        or case.end_date
+        or not case.is_open
+    ):
+        return ""
+    try:
+        contract_end = notice_end_for_contract(contract=case.contract, start=today).end
+        advised_end = notice_period_end(
+            start=today, period=CREATOR_ADVISED_NOTICE_MONTHS, unit="months"
+        ).end
+    except RulesError:
+        return ""
+    if contract_end >= advised_end:
+        return ""
+    return _(
+        "Creators under contract are usually given three months' notice (按照合同规定的流程进行，"
+        "一般来说需要提前三个月通知达人). This contract gives less: notice arriving today ends it "
+        "on %(contract)s; three months from today would be %(advised)s. The contract's rule "
+        "decides; a longer notice may keep the relationship and the creator's fans on side."
+    ) % {"contract": contract_end.isoformat(), "advised": advised_end.isoformat()}
+
+
 def case_warnings(case: TerminationCase) -> list[str]:
     """What staff should see before they act: the right to terminate running out (art. 564),
     a refused delivery as the only proof of arrival, the entrustment basis's exposure."""
@@ -171,6 +206,9 @@ def case_warnings(case: TerminationCase) -> list[str]:
                 "certainty. Try another channel the contract names."
             )
         )
+    advice = creator_notice_advice(case, today=today)
+    if advice:
+        warnings.append(advice)
     if case.basis == Basis.ENTRUSTMENT:
         warnings.append(
             _(

@@ -31,6 +31,7 @@ from terminations.models import (
     Basis,
     CaseCounter,
     CaseEvent,
+    CureOutcome,
     EvidenceFile,
     HandoverItem,
     NegotiationEntry,
@@ -91,6 +92,7 @@ ASSESSMENT_FIELDS = frozenset(
         "decision_demand_evidence",
         "basis",
         "prior_demand_on",
+        "prior_demand_until",
         "entrustment_confirmed",
         "reasonable_notice_days",
         "cure_period_days",
@@ -294,7 +296,7 @@ def _basis_errors(case: TerminationCase, *, skipping: bool) -> list[str]:
                 Refusal(_("Record the agreement and its agreed end date first."), "agreement")
             )
     elif case.basis == Basis.BREACH:
-        demand_recorded = bool(case.prior_demand_on) or case.reason_category == ReasonCategory.FRAUD
+        demand_recorded = bool(case.prior_demand_on) or bool(case.no_demand_confirmed_at)
         cure_notice = (
             bool(case.cure_period_days)
             or Notice.objects.filter(case=case, kind=Notice.Kind.CURE)
@@ -305,9 +307,9 @@ def _basis_errors(case: TerminationCase, *, skipping: bool) -> list[str]:
             errors.append(
                 Refusal(
                     _(
-                        "Termination for a delay in performance needs a recorded prior demand "
-                        "(催告): record its date, or set a cure period so that the first letter "
-                        "is a cure notice."
+                        "Termination for breach needs a recorded prior demand (催告), a cure "
+                        "period so that the first letter is a cure notice, or a manager's "
+                        "confirmation that no demand is needed (art. 563 ¶1(二) or (四))."
                     ),
                     "assessment",
                 )
@@ -437,6 +439,8 @@ def _withdraw_errors(case: TerminationCase) -> list[str]:
     for letter in letters:
         if letter.kind == Notice.Kind.WITHDRAWAL:
             continue
+        if letter.kind == Notice.Kind.CURE and case.cure_outcome == CureOutcome.CURED:
+            continue  # the partner cured: the conditional termination never took effect
         deliveries = list(letter.deliveries.all())
         if not deliveries:
             continue  # issued but never sent: nothing reached the partner

@@ -13,6 +13,7 @@ from terminations.models import (
     FINAL_STAGES,
     Basis,
     CaseEvent,
+    CureOutcome,
     Delivery,
     Notice,
     TerminationCase,
@@ -40,6 +41,7 @@ from terminations.services.handover import (
 __all__ = [
     "TERMINATION_KINDS",
     "case_recompute_end_date",
+    "cure_period_end",
     "delivery_record_arrival",
     "delivery_record_dispatch",
     "delivery_record_refusal",
@@ -243,6 +245,28 @@ def _proof(notice: Notice) -> tuple[date, date, bool] | None:
     return None
 
 
+def cure_period_end(case: TerminationCase) -> tuple[Notice, DateResult] | None:
+    """The end of the cure period of the case's issued cure notice that reached the partner
+    first: arrival + the period, rolled like any period (art. 203). None before it arrived."""
+    if case.basis != Basis.BREACH:
+        return None
+    proven = [
+        (proof, notice)
+        for notice in Notice.objects.filter(
+            case=case, status=Notice.Status.ISSUED, kind=Notice.Kind.CURE
+        ).prefetch_related("deliveries")
+        if (proof := _proof(notice))
+    ]
+    if not proven:
+        return None
+    (arrival, _dispatched, _refused), notice = min(proven, key=lambda pair: pair[0][0])
+    days = notice.cure_period_days or case.cure_period_days
+    if not days:
+        return None
+    roll = case.contract.roll_over_rest_days if case.contract_id else True
+    return notice, notice_period_end(start=arrival, period=days, unit="days", roll=roll)
+
+
 def end_date_for_case(case: TerminationCase) -> EndDate | None:
     """The end of the cooperation as the facts recorded so far prove it, or None."""
     if case.basis == Basis.MUTUAL:
@@ -264,6 +288,10 @@ def end_date_for_case(case: TerminationCase) -> EndDate | None:
         .prefetch_related("deliveries")
         .order_by("sequence", "version")
     )
+    if case.cure_outcome != CureOutcome.NOT_CURED:
+        # A cure notice is a conditional termination: it ends the contract only once staff
+        # record that the partner did not cure within the period (DOMAIN.md §3).
+        letters = letters.exclude(kind=Notice.Kind.CURE)
     proven = [(p, n) for n in letters if (p := _proof(n))]
     if not proven:
         return None
@@ -284,11 +312,12 @@ def end_date_for_case(case: TerminationCase) -> EndDate | None:
             result = notice_period_end(start=arrival, period=cure_days, unit="days", roll=roll)
             result = replace(
                 result,
-                rule="民法典第563条；" + result.rule,
-                explanation_zh="催告通知给予的履行期限届满仍未履行的，合同解除（民法典第563条）。"
-                + result.explanation_zh,
-                explanation_en="If not cured by the end of the cure period the notice gives, "
-                "the contract ends then (Civil Code art. 563). " + result.explanation_en,
+                rule="民法典第563条、第565条；" + result.rule,
+                explanation_zh="对方在催告通知给予的履行期限内未履行（已记录），合同自期限届满时"
+                "解除（民法典第563条、第565条第1款）。" + result.explanation_zh,
+                explanation_en="The partner did not cure within the period the cure notice "
+                "gave (recorded), so the contract ends when that period runs out (Civil Code "
+                "arts. 563, 565 ¶1). " + result.explanation_en,
             )
         else:
             result = _same_day(

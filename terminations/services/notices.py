@@ -29,6 +29,7 @@ from terminations.services._base import (
     require_editor,
     require_manager,
 )
+from terminations.services.breach import breach_letter_errors
 from terminations.services.handover import (
     handover_recompute_due_dates,
     require_before_letter_items,
@@ -111,6 +112,9 @@ def _check_kind(
         )
     if kind == Notice.Kind.CURE and not cure_days:
         raise TransitionError(_("A cure notice needs a cure period in days."))
+    errors = breach_letter_errors(case, kind)
+    if errors:
+        raise TransitionError(" ".join(errors), anchor=errors[0].anchor)
 
 
 def _next_sequence(case: TerminationCase) -> int:
@@ -263,6 +267,9 @@ def notice_issue(*, notice: Notice, by) -> Notice:
     if notice.kind == Notice.Kind.WITHDRAWAL:
         withdrawn = Notice.objects.get(pk=notice.withdraws_id)
         _check_kind(case=case, kind=notice.kind, withdraws=withdrawn, cure_days=None)
+    errors = breach_letter_errors(case, notice.kind)
+    if errors:
+        raise TransitionError(" ".join(errors), anchor=errors[0].anchor)
     require_before_letter_items(case=case, notice=notice)
     _check_letter_machinery()
 

@@ -29,11 +29,13 @@ from terminations.forms.cases import (
     AssessmentForm,
     CaseOpenForm,
     CreatorsOpenForm,
+    CureOutcomeForm,
     EvidenceForm,
     HandoverNoteForm,
     HandoverOwnerForm,
     HandoverWaiveForm,
     NegotiationForm,
+    NoDemandForm,
     PlanForm,
     ReasonForm,
     ReassignForm,
@@ -190,6 +192,9 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
         "warnings": services.case_warnings(case) if case.is_open else [],
         "timeline": selectors.case_timeline(case),
         "earlier_letters": services.earlier_letters(case),
+        "cure": services.cure_period_end(case)
+        if case.stage == Stage.NOTICE and case.basis == "breach" and not case.cure_outcome
+        else None,
         "before_letter_open": services.before_letter_items_open(case)
         if case.is_open and not case.before_letter_items_confirmed_at
         else [],
@@ -205,6 +210,8 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
         context.update(
             {
                 "reason_form": ReasonForm(),
+                "no_demand_form": NoDemandForm(),
+                "cure_form": CureOutcomeForm(),
                 "reassign_form": ReassignForm(initial={"owner": case.owner_id}),
                 "evidence_form": EvidenceForm(),
                 "negotiation_form": NegotiationForm(),
@@ -263,6 +270,34 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         _("Done: the case is now at stage “%(stage)s”.") % {"stage": case.get_stage_display()},
     )
     return _back(case)
+
+
+@require_POST
+def case_confirm_no_demand(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_edit(request, reference)
+    form = NoDemandForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reference, "no-demand", no_demand_form=form)
+    try:
+        services.case_confirm_no_demand(case=case, by=request.user, **form.cleaned_data)
+    except TransitionError as error:
+        return _refused(request, case, error, "assessment")
+    messages.success(request, _("Recorded: this termination for breach needs no prior demand."))
+    return _back(case, "assessment")
+
+
+@require_POST
+def case_cure_outcome(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_edit(request, reference)
+    form = CureOutcomeForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invalid(request, reference, "cure-outcome", cure_form=form)
+    try:
+        case = services.case_record_cure_outcome(case=case, by=request.user, **form.cleaned_data)
+    except TransitionError as error:
+        return _refused(request, case, error, error.anchor or "letters")
+    messages.success(request, _("The outcome of the cure notice was recorded."))
+    return _back(case, "status")
 
 
 @require_POST

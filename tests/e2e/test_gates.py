@@ -12,12 +12,18 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from terminations.models import CaseEvent, Stage, TerminationCase
+from terminations.models import CaseEvent, Notice, Stage, TerminationCase
 from tests.conftest import _user
 from tests.e2e.conftest import login
 from tests.e2e.helpers import at, expect_success, submit, tiny_pdf, upload
 from tests.factories import ContractFactory, PartnerFactory, ShopProfileFactory
-from tests.terminations.factories import open_case, place_in_stage
+from tests.terminations.factories import (
+    before_letter_done,
+    deliver,
+    issue_letter,
+    open_case,
+    place_in_stage,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -89,3 +95,48 @@ def test_gates_in_the_browser(page: Page, live_server):
         expect(review).to_contain_text("结算")
         review.locator("a[href='#settlement']").click()
         expect(page).to_have_url(re.compile("#settlement$"))
+
+
+def test_breach_forms_in_the_browser(page: Page, live_server):
+    with time_machine.travel(at(2026, 6, 1), tick=True):
+        ShopProfileFactory()
+        staff = _user("clerk", "staff")
+        _user("boss", "managers")
+        # A breach case with no demand yet: the manager confirms none is needed.
+        plain = place_in_stage(
+            open_case(by=staff, basis="breach", learned_on=date(2026, 5, 1)), Stage.NEGOTIATION
+        )
+        login(page, live_server, "boss", "pw-boss")
+        page.goto(f"{live_server.url}{plain.get_absolute_url()}")
+        page.locator("#no-demand summary").click()
+        page.select_option("#no-demand [name=ground]", "refusal")
+        page.fill("#no-demand [name=reason]", "2026-05-20 对方书面声明不再履行直播排期。")
+        submit(page, "#no-demand form")
+        expect_success(page)
+        expect(page.locator("#assessment")).to_contain_text("对方明确表示或以行为表明不履行")
+        submit(page, "form[action$='/actions/advance_to_notice/']")
+        expect_success(page)
+        page.context.clear_cookies()
+
+        # A cure notice that arrived on 5/12 with ten days: the clerk records "not cured".
+        cured = before_letter_done(open_case(by=staff, basis="breach", cure_period_days=10))
+        cured = place_in_stage(cured, Stage.NOTICE)
+        letter = issue_letter(
+            cured, kind=Notice.Kind.CURE, cure_period_days=10, issued_on=date(2026, 5, 11)
+        )
+        deliver(letter, dispatched_on=date(2026, 5, 11), arrived_on=date(2026, 5, 12))
+        login(page, live_server, "clerk", "pw-clerk")
+        page.goto(f"{live_server.url}{cured.get_absolute_url()}")
+        block = page.locator("#cure-outcome")
+        expect(block).to_contain_text("2026-05-22")
+        block.locator("input[name=outcome][value=not_cured]").check()
+        block.locator("[name=note]").fill("截至 5 月 22 日未补播约定场次。")
+        block.locator("[name=evidence]").set_input_files(
+            upload("chat.pdf", tiny_pdf(), "application/pdf")
+        )
+        submit(page, "#cure-outcome form")
+        expect_success(page)
+        expect(page.locator("#deadline")).to_contain_text("2026-05-22")
+        expect(page.locator("#cure-outcome")).to_have_count(0)
+        cured.refresh_from_db()
+        assert (cured.cure_outcome, cured.end_date) == ("not_cured", date(2026, 5, 22))

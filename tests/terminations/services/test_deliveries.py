@@ -9,6 +9,7 @@ from terminations.rules.choices import CountedFrom, PeriodUnit
 from terminations.services import (
     TransitionError,
     case_recompute_end_date,
+    case_record_cure_outcome,
     delivery_record_arrival,
     delivery_record_dispatch,
     delivery_record_refusal,
@@ -122,6 +123,11 @@ def test_breach_ends_on_arrival_or_after_the_cure_period(staff_user):
     delivery = send(cure, staff_user, date(2026, 5, 11))
     delivery_record_arrival(delivery=delivery, by=staff_user, arrived_on=date(2026, 5, 12))
     cure_case.refresh_from_db()
+    # A cure notice is conditional: no end date until staff record "not cured" after its period.
+    assert cure_case.end_date is None
+    cure_case = case_record_cure_outcome(
+        case=cure_case, by=staff_user, outcome="not_cured", note="Nothing delivered by 5/22."
+    )
     assert cure_case.end_date == date(2026, 5, 22)  # Friday
     assert "563" in cure_case.end_date_rule
 

@@ -118,3 +118,20 @@ def test_the_demand_is_entered_with_its_evidence_on_the_case_page(staff_client, 
     assert "This date cannot be in the future." in future.content.decode()
     case.refresh_from_db()
     assert case.decision_demanded_on == date(2026, 5, 20)
+
+
+def test_a_creator_with_less_than_three_months_notice_gets_the_articles_advice(staff_user):
+    from tests.factories import CreatorFactory
+
+    creator = CreatorFactory()
+    short = ContractFactory(partner=creator, notice_period=30, notice_unit="days")
+    case = open_case(by=staff_user, partner=creator, contract=short)
+    [advice] = [w for w in case_warnings(case) if "three months" in w]
+    # Today 2026-06-01: 30 days → 2026-07-01; three months → 2026-09-01.
+    assert "2026-07-01" in advice and "2026-09-01" in advice
+    assert "一般来说需要提前三个月通知达人" in advice
+    long_enough = ContractFactory(partner=CreatorFactory(), notice_period=3, notice_unit="months")
+    other = open_case(by=staff_user, partner=long_enough.partner, contract=long_enough)
+    assert not [w for w in case_warnings(other) if "three months" in w]
+    agency = open_case(by=staff_user)  # an agency: the article speaks of creators
+    assert not [w for w in case_warnings(agency) if "three months" in w]
