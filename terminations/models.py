@@ -388,6 +388,7 @@ class CaseEvent(models.Model):
         PARTNER_STATUS = "partner_status", _("partner status changed")
         NO_DEMAND_CONFIRMED = "no_demand_ok", _("no prior demand needed (confirmed)")
         CURE_OUTCOME = "cure_outcome", _("outcome of the cure notice recorded")
+        PLAN_REVIEWED = "plan_reviewed", _("plan reviewed")
         HANDOVER_DONE = "handover_done", _("handover item done")
         HANDOVER_WAIVED = "handover_waived", _("handover item waived")
         HANDOVER_REOPENED = "handover_reopened", _("handover item reopened")
@@ -621,6 +622,12 @@ class FollowUpPlan(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # The review the plan asked for, recorded when it happens (a closed case included).
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    review_outcome = models.TextField(_("outcome of the review"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("follow-up plan")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/<caseref:reference>/agreement/", cases.case_agreement, name="case_agreement"),
     path("cases/<caseref:reference>/evidence/", cases.case_evidence_add, name="case_evidence_add"),
     path("cases/<caseref:reference>/owner/", cases.case_reassign, name="case_reassign"),
+    path("cases/<caseref:reference>/plan/review/", cases.plan_review, name="plan_review"),
     path(
         "cases/<caseref:reference>/breach/no-demand/",
         cases.case_confirm_no_demand,

@@ -320,6 +320,15 @@ class EvidenceForm(forms.Form):
         return cleaned
 
 
+class PlanReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label=_("reviewed on"), widget=DATE)
+    outcome = forms.CharField(
+        label=_("outcome of the review"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
 class NoDemandForm(forms.Form):
     """A manager's confirmation that termination for breach needs no prior demand."""
 

@@ -9,6 +9,7 @@ from terminations.services import (
     deliveries,
     handover,
     notices,
+    plan_review,
     recheck,
     settlement,
 )
@@ -25,6 +26,7 @@ from terminations.services.cases import *  # noqa: F403
 from terminations.services.deliveries import *  # noqa: F403
 from terminations.services.handover import *  # noqa: F403
 from terminations.services.notices import *  # noqa: F403
+from terminations.services.plan_review import *  # noqa: F403
 from terminations.services.recheck import *  # noqa: F403
 from terminations.services.settlement import *  # noqa: F403
 
@@ -40,6 +42,7 @@ __all__ = [
     *deliveries.__all__,
     *handover.__all__,
     *notices.__all__,
+    *plan_review.__all__,
     *recheck.__all__,
     *settlement.__all__,
 ]

@@ -37,6 +37,7 @@ from terminations.forms.cases import (
     NegotiationForm,
     NoDemandForm,
     PlanForm,
+    PlanReviewForm,
     ReasonForm,
     ReassignForm,
     SettlementLineForm,
@@ -212,6 +213,9 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
                 "reason_form": ReasonForm(),
                 "no_demand_form": NoDemandForm(),
                 "cure_form": CureOutcomeForm(),
+                "plan_review_form": PlanReviewForm(
+                    initial={"reviewed_on": selectors.local_today()}
+                ),
                 "reassign_form": ReassignForm(initial={"owner": case.owner_id}),
                 "evidence_form": EvidenceForm(),
                 "negotiation_form": NegotiationForm(),
@@ -270,6 +274,20 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         _("Done: the case is now at stage “%(stage)s”.") % {"stage": case.get_stage_display()},
     )
     return _back(case)
+
+
+@require_POST
+def plan_review(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_for_edit(request, reference)
+    form = PlanReviewForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reference, "plan", plan_review_form=form)
+    try:
+        services.plan_record_review(case=case, by=request.user, **form.cleaned_data)
+    except TransitionError as error:
+        return _refused(request, case, error, "plan")
+    messages.success(request, _("The review of the plan was recorded."))
+    return _back(case, "plan")
 
 
 @require_POST

@@ -21,6 +21,7 @@ from tests.terminations.factories import (
     before_letter_done,
     deliver,
     issue_letter,
+    make_ready_to_close,
     open_case,
     place_in_stage,
 )
@@ -140,3 +141,20 @@ def test_breach_forms_in_the_browser(page: Page, live_server):
         expect(page.locator("#cure-outcome")).to_have_count(0)
         cured.refresh_from_db()
         assert (cured.cure_outcome, cured.end_date) == ("not_cured", date(2026, 5, 22))
+
+
+def test_the_plan_review_after_closing_in_the_browser(page: Page, live_server):
+    with time_machine.travel(at(2026, 6, 1), tick=True):
+        staff = _user("clerk", "staff")
+        case = open_case(by=staff)
+        make_ready_to_close(case, by=staff)
+        case = place_in_stage(case, Stage.CLOSED)
+        login(page, live_server, "clerk", "pw-clerk")
+        page.goto(f"{live_server.url}{case.get_absolute_url()}")
+        page.locator("#plan-review > summary").click()
+        page.fill("#plan-review [name=reviewed_on]", "2026-06-01")
+        page.fill("#plan-review [name=outcome]", "自营三个月 GMV 回升 18%，不再引入代运营。")
+        submit(page, "#plan-review form")
+        expect_success(page)
+        expect(page.locator("#plan")).to_contain_text("GMV 回升 18%")
+        expect(page.locator("#timeline")).to_contain_text("GMV 回升 18%")
