@@ -94,7 +94,27 @@ def test_creator_fraud_journey(page, live_server, browser, browser_context_args,
         assert case.basis == "breach"
         assert str(case.learned_on) == "2026-05-25"
 
+        # Breach without a prior demand: skipping to the notice is refused, saying why, until a
+        # manager confirms that dishonest selling defeats the contract's purpose (art. 563 ¶1(四)).
+        refused = page.locator("form[action$='/actions/skip_negotiation/']")
+        expect(refused.locator("button")).to_be_disabled()
+        expect(refused).to_contain_text("主管确认无需催告")
+        manager_context = browser.new_context(**browser_context_args)
+        manager = manager_context.new_page()
+        accept_confirms(manager)
+        manager.set_default_timeout(15_000)
+        login(manager, live_server, "manager", DEMO_PASSWORD)
+        manager.goto(case_url)
+        manager.locator("#no-demand summary").click()
+        manager.select_option("#no-demand [name=ground]", "purpose")
+        manager.fill("#no-demand [name=reason]", "2026-05-20 直播虚假宣传，5 月 25 日被平台处罚。")
+        submit(manager, "#no-demand form")
+        expect_success(manager)
+        case.refresh_from_db()
+        assert case.no_demand_ground == "purpose"
+
         # Negotiation is skipped, with a reason.
+        page.reload()
         form = "form[action$='/actions/skip_negotiation/']"
         page.fill(f"{form} [name=reason]", "欺诈性销售，无协商余地。")
         submit(page, form)
@@ -117,11 +137,6 @@ def test_creator_fraud_journey(page, live_server, browser, browser_context_args,
         assert page.url == preview_url
 
         # --- A manager approves and issues it ---------------------------------------------
-        manager_context = browser.new_context(**browser_context_args)
-        manager = manager_context.new_page()
-        accept_confirms(manager)
-        manager.set_default_timeout(15_000)
-        login(manager, live_server, "manager", DEMO_PASSWORD)
         manager.goto(preview_url)
         submit(manager, f"form[action$='/letters/{notice.pk}/approve/']")
         expect_success(manager)

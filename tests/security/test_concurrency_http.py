@@ -18,6 +18,7 @@ from django.urls import reverse
 from terminations.models import CaseEvent, Notice, Stage, TerminationCase
 from terminations.services import notice_approve, notice_draft
 from tests.factories import ContractFactory, PartnerFactory, ShopProfileFactory
+from tests.terminations.factories import before_letter_done
 
 from .conftest import open_case
 
@@ -119,6 +120,7 @@ def assert_normal_pages(answers: list) -> None:
 def test_twenty_issue_clicks_give_one_letter(live_server, staff_user, manager_user):
     ShopProfileFactory()
     case = open_case(by=staff_user, stage=Stage.NOTICE, basis="contractual")
+    before_letter_done(case)
     notice = notice_draft(case=case, by=staff_user, kind=Notice.Kind.TERMINATION, facts="Facts.")
     notice_approve(notice=notice, by=manager_user)
     sessions = browsers(live_server, manager_user.username, 20)
