@@ -15,9 +15,14 @@ from core.models import ShopProfile
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Managers land on the dashboard, staff on their own work; others on the case list."""
+    """Managers and viewers (the lawyer, finance) land on the dashboard, staff on their own
+    work; anyone else on the case list."""
     for name, applies in (
-        ("dashboard", roles.is_manager(request.user)),
+        (
+            "dashboard",
+            roles.is_manager(request.user)
+            or (roles.can_view(request.user) and not roles.can_edit(request.user)),
+        ),
         ("terminations:my_work", roles.can_edit(request.user)),
         ("terminations:case_list", True),
     ):

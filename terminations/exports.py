@@ -15,6 +15,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from terminations.models import TerminationCase
 
@@ -107,7 +108,7 @@ def cases_xlsx_response(cases) -> HttpResponse:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("cases"))
+    sheet = workbook.create_sheet(pgettext("spreadsheet sheet name", "Termination cases"))
     sheet.append(_header())
     for row in _rows(cases):
         sheet.append(row)

@@ -47,10 +47,13 @@ class DashboardFilterForm(forms.Form):
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Managers' and viewers' home page (the lawyer and finance read it); staff start from what
+    is due for them."""
     if not roles.is_manager(request.user):
         if roles.can_edit(request.user):
             return redirect("terminations:my_work")
-        raise PermissionDenied
+        if not roles.can_view(request.user):
+            raise PermissionDenied
     form = DashboardFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     figures = selectors.dashboard_figures(
@@ -88,7 +91,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def case_export_csv(request: HttpRequest) -> HttpResponse:
-    if not roles.is_manager(request.user):
+    if not roles.can_view(request.user):
         raise PermissionDenied
     return exports.cases_csv_response(
         exports.export_queryset(user=request.user, filters=request.GET)
@@ -97,7 +100,7 @@ def case_export_csv(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def case_export_xlsx(request: HttpRequest) -> HttpResponse:
-    if not roles.is_manager(request.user):
+    if not roles.can_view(request.user):
         raise PermissionDenied
     return exports.cases_xlsx_response(
         exports.export_queryset(user=request.user, filters=request.GET)

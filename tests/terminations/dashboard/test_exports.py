@@ -179,12 +179,12 @@ URLS = {
     "xlsx": lambda c: reverse("terminations:case_export_xlsx"),
     "bundle": lambda c: reverse("terminations:case_bundle", args=[c.reference]),
 }
-# Who may open what: staff and managers have work; exports are a manager's; viewers (the
-# lawyer) may download a bundle.
+# Who may open what: staff and managers have work; everyone who reads cases (the lawyer and
+# finance too) may export them and download a bundle.
 ALLOWED = {
     "my_work": {"staff", "manager"},
-    "csv": {"manager"},
-    "xlsx": {"manager"},
+    "csv": {"viewer", "staff", "manager"},
+    "xlsx": {"viewer", "staff", "manager"},
     "bundle": {"viewer", "staff", "manager"},
 }
 
