@@ -619,7 +619,7 @@ class Commission(models.Model):
                 name="commission_rate_0_100",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["settled", "refunded"]) | Q(settled_on__isnull=False),
+                condition=~Q(status="settled") | Q(settled_on__isnull=False),
                 name="commission_settled_has_date",
             ),
         ]

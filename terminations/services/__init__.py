@@ -3,7 +3,15 @@
 Each submodule lists its public names in ``__all__``; they are all available from here.
 """
 
-from terminations.services import cases, deliveries, handover, notices, recheck, settlement
+from terminations.services import (
+    cases,
+    commissions,
+    deliveries,
+    handover,
+    notices,
+    recheck,
+    settlement,
+)
 from terminations.services._base import (
     TransitionError,
     case_warnings,
@@ -13,6 +21,7 @@ from terminations.services._base import (
     require_manager,
 )
 from terminations.services.cases import *  # noqa: F403
+from terminations.services.commissions import *  # noqa: F403
 from terminations.services.deliveries import *  # noqa: F403
 from terminations.services.handover import *  # noqa: F403
 from terminations.services.notices import *  # noqa: F403
@@ -27,6 +36,7 @@ __all__ = [
     "require_editor",
     "require_manager",
     *cases.__all__,
+    *commissions.__all__,
     *deliveries.__all__,
     *handover.__all__,
     *notices.__all__,
