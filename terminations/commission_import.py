@@ -491,6 +491,14 @@ def parse_rows(rows: list[dict[str, str]]) -> list[ParsedRow]:
     return parsed
 
 
+def outcome_counts(rows: list[ParsedRow]) -> dict[str, int]:
+    """How many rows of a preview are new, updated, unchanged or wrong."""
+    counts = {"new": 0, "update": 0, "unchanged": 0, "errors": 0}
+    for row in rows:
+        counts["errors" if not row.ok else row.outcome or "unchanged"] += 1
+    return counts
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Order export"),

@@ -354,7 +354,9 @@ def _close_errors(case: TerminationCase) -> list[str]:
             )
             % {"count": len(open_items), "titles": "; ".join(open_items)}
         )
-    if not case.settlement_lines.exists():
+    from terminations.services.settlement import settlement_recorded
+
+    if not settlement_recorded(case):
         errors.append(
             _(
                 "Record the settlement: at least one line, or a line saying there is nothing "
