@@ -159,9 +159,16 @@ def _read_csv(raw: bytes) -> list[list[str]]:
             ) from None
     if "\x00" in text:
         raise forms.ValidationError(_("The CSV file is not text (it contains NUL bytes)."))
+    reader = csv.reader(io.StringIO(text))
     try:
-        return _bounded_rows(csv.reader(io.StringIO(text)), limit=MAX_ROWS)
-    except csv.Error:
+        return _bounded_rows(reader, limit=MAX_ROWS)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            # The csv module's own bound (131,072 characters) is far above ours.
+            raise forms.ValidationError(
+                _("A cell in row %(line)d is longer than %(max)d characters."),
+                params={"line": reader.line_num, "max": MAX_CELL_CHARS},
+            ) from None
         raise forms.ValidationError(_("The CSV file is malformed and cannot be read.")) from None
 
 
