@@ -349,3 +349,45 @@ def test_everything_else_is_refused_on_a_closed_case(closed_case, manager_user, 
         Commission.objects.count(),
     )
     assert after == before
+
+
+def test_the_migration_turns_creator_commission_lines_into_tracked_commissions(
+    creator_case, agency_case, staff_user
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("terminations.migrations.0007_commissions")
+    # As before the fix: a creator's commission booked as the shop's debt, one paid.
+    owed = SettlementLine.objects.create(
+        case=creator_case,
+        kind="commission",
+        direction="to_partner",
+        amount=Decimal("2575.00"),
+        description="达人佣金",
+        recorded_by=staff_user,
+    )
+    SettlementLine.objects.create(
+        case=creator_case,
+        kind="commission",
+        direction="to_partner",
+        amount=Decimal("715.00"),
+        paid=True,
+        paid_on=date(2026, 5, 31),
+    )
+    agency_line = SettlementLine.objects.create(
+        case=agency_case, kind="commission", direction="to_partner", amount=Decimal("900.00")
+    )
+    migration.creator_commission_lines_to_tracking(apps, None)
+    assert list(SettlementLine.objects.all()) == [agency_line]  # an agency's fee stays
+    tracked = Commission.objects.filter(case=creator_case).order_by("estimated_commission")
+    assert [(c.estimated_commission, c.status, c.settled_on) for c in tracked] == [
+        (Decimal("715.00"), "settled", date(2026, 5, 31)),
+        (Decimal("2575.00"), "paid", None),
+    ]
+    assert tracked[1].description == "达人佣金" and tracked[1].recorded_by == staff_user
+    assert all(c.ordered_at.date() <= END for c in tracked)
+    notes = CaseEvent.objects.filter(case=creator_case, kind=CaseEvent.Kind.NOTE)
+    assert {e.data["converted_settlement_line"] for e in notes} >= {owed.pk}
+    assert notes.count() == 2
