@@ -341,7 +341,7 @@ def dashboard_figures(
 ) -> dict:
     """Every figure of the managers' dashboard with the case-list link that shows exactly its
     cases. `owner` (a user id) and `partner_kind` narrow everything; `period_days` is the horizon
-    for the auto-renewal cut-offs and lapsing rights. A fixed number of queries (at most 11)."""
+    for the auto-renewal cut-offs and lapsing rights. A fixed number of queries (at most 12)."""
     base = {"owner": owner, "partner_kind": partner_kind}
     cases = TerminationCase.objects.all()
     contracts = Contract.objects.all()

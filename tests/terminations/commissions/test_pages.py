@@ -337,3 +337,12 @@ def test_contract_form_keeps_the_fee_name(manager_client):
         ).content.decode()
     )
     assert Contract._meta.get_field("convenience_fee_name").max_length == 50
+
+
+def test_suggestion_endpoint_checks_role_and_method(convenience_case, viewer_client, staff_client):
+    url = reverse(
+        "terminations:settlement_suggestion_add", args=[convenience_case.reference, "refund"]
+    )
+    assert viewer_client.post(url).status_code == 403
+    assert staff_client.get(url).status_code == 405
+    assert not SettlementLine.objects.exists()

@@ -78,3 +78,22 @@ def test_dashboard_money_agrees_with_each_cases_net(staff_client, manager_client
     assert [c.pk for c in listed.context["cases"]] == [creator.pk]
     listed = staff_client.get(f["claims_open"].url)
     assert [c.pk for c in listed.context["cases"]] == [cases[0].pk]
+
+
+def test_dashboard_query_count_does_not_grow_with_commissions(db, django_assert_max_num_queries):
+    creator = make_case(stage=Stage.REVIEW, partner=CreatorFactory())
+    dashboard_figures(today=TODAY)  # warm the caches of the date rules
+    with django_assert_max_num_queries(12):
+        dashboard_figures(today=TODAY)
+    Commission.objects.bulk_create(
+        Commission(
+            case=creator,
+            order_number=f"69{i:017d}",
+            ordered_at=NOW - datetime.timedelta(days=3),
+            estimated_commission=Decimal("1.00"),
+        )
+        for i in range(200)
+    )
+    with django_assert_max_num_queries(12):
+        f = dashboard_figures(today=TODAY)
+    assert f["commission_platform"].value == Decimal("200.00")
