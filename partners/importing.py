@@ -103,6 +103,7 @@ CHINESE_HEADERS = {
     "首日计入": "first_day_counts",
     "遇休息日顺延": "roll_over_rest_days",
     "可任意解除": "convenience_termination",
+    "解约费用名称": "convenience_fee_name",
     "违约金类型": "penalty_type",
     "违约金": "penalty_value",
     "违约金数值": "penalty_value",

@@ -256,6 +256,15 @@ class Contract(models.Model):
     convenience_termination = models.BooleanField(
         _("shop may end it for convenience"), default=False
     )
+    convenience_fee_name = models.CharField(
+        _("name of the fee for ending for convenience"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "As the clause names it, e.g. 解约补偿. A fee for ending for convenience is not a "
+            "penalty (违约金): calling it one would concede a breach."
+        ),
+    )
     penalty_type = models.CharField(
         _("early-termination penalty"), max_length=10, choices=PenaltyType, default=PenaltyType.NONE
     )

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 
 from terminations.models import (
     CaseEvent,
+    Commission,
+    CommissionColumnMapping,
     Delivery,
     HandoverItem,
     NegotiationEntry,
@@ -163,6 +165,24 @@ class SettlementLineAdmin(admin.ModelAdmin):
     list_select_related = ["case"]
     raw_id_fields = ["case", "recorded_by"]
     readonly_fields = ["recorded_by", "recorded_at"]
+
+
+@admin.register(Commission)
+class CommissionAdmin(admin.ModelAdmin):
+    """Creator commissions the platform settles: tracked, never the shop's debt."""
+
+    list_display = ["case", "order_number", "ordered_at", "estimated_commission", "status"]
+    list_filter = ["status", "source"]
+    search_fields = ["case__reference", "order_number"]
+    list_select_related = ["case"]
+    raw_id_fields = ["case", "recorded_by"]
+    readonly_fields = ["recorded_by", "recorded_at", "source"]
+
+
+@admin.register(CommissionColumnMapping)
+class CommissionColumnMappingAdmin(admin.ModelAdmin):
+    list_display = ["shop_key", "updated_by", "updated_at"]
+    readonly_fields = ["updated_by", "updated_at"]
 
 
 @admin.register(NegotiationEntry)

@@ -36,6 +36,7 @@ from partners.models import Contract, Partner
 from terminations.models import (
     Basis,
     CaseEvent,
+    Commission,
     Delivery,
     HandoverItem,
     Notice,
@@ -307,7 +308,7 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
         with_ids=True,
     )
 
-    events, items, notices, lines, deliveries = [], [], [], [], []
+    events, items, notices, lines, deliveries, commissions = [], [], [], [], [], []
     for case in cases:
         case_id, stage, owner, end = case["id"], case["stage"], case["owner_id"], case["end_date"]
         opened = case["opened_at"]
@@ -421,15 +422,22 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
                 }
             )
             if case["_kind"] == Partner.Kind.CREATOR:
-                lines.append(
-                    {
-                        "case_id": case_id,
-                        "kind": SettlementLine.Kind.COMMISSION,
-                        "direction": SettlementLine.Direction.TO_PARTNER,
-                        "amount": Decimal(rng.randrange(100, 8000)),
-                        **settled,
-                    }
-                )
+                # Settled by the platform, never the shop's debt: tracked commissions (§5).
+                for index in range(2):
+                    amount = Decimal(rng.randrange(100, 4000))
+                    commissions.append(
+                        {
+                            "case_id": case_id,
+                            "order_number": f"69{case_id:08d}{index:09d}",
+                            "ordered_at": _aware(end - timedelta(days=3 + 4 * index)),
+                            "estimated_commission": amount,
+                            "status": Commission.Status.SETTLED if paid else Commission.Status.PAID,
+                            "settled_commission": amount if paid else None,
+                            "settled_on": end if paid else None,
+                            "source": Commission.Source.IMPORT,
+                            "recorded_by_id": owner,
+                        }
+                    )
             elif rng.random() < 0.3:
                 lines.append(
                     {
@@ -444,4 +452,5 @@ def _seed_batch(numbers: range, *, today: date, owners: list) -> None:
     _insert(HandoverItem, items, with_ids=False)
     _insert(Notice, notices, with_ids=True)
     _insert(SettlementLine, lines, with_ids=False)
+    _insert(Commission, commissions, with_ids=False)
     _insert(Delivery, deliveries, with_ids=False)

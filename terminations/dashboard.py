@@ -31,6 +31,7 @@ from terminations.models import (
     OPEN_STAGES,
     Basis,
     CaseEvent,
+    Commission,
     Delivery,
     HandoverItem,
     Notice,
@@ -56,17 +57,31 @@ PRE_END_STAGES = (Stage.ASSESSMENT, Stage.NEGOTIATION, Stage.NOTICE)
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 # Money figures: (name, settlement-line filter). Shared by the dashboard and the `money` filter.
+# Each counts what a case's settlement counts in its net — open agreed lines: not paid, not a
+# claim — so that the dashboard agrees line by line with the settlements; claims the partner has
+# not accepted are a figure of their own. A creator's commission through 精选联盟 is never here:
+# the platform settles it (DOMAIN.md §5), and it has its own figure below.
+OPEN_AGREED = Q(paid=False, is_claim=False)
 MONEY_FIGURES: dict[str, Q] = {
-    "penalty_owed": Q(
-        kind=SettlementLine.Kind.PENALTY, direction=SettlementLine.Direction.TO_PARTNER
+    "penalty_owed": OPEN_AGREED
+    & Q(
+        kind__in=[SettlementLine.Kind.PENALTY, SettlementLine.Kind.TERMINATION_FEE],
+        direction=SettlementLine.Direction.TO_PARTNER,
     ),
-    "refund_due": Q(kind=SettlementLine.Kind.REFUND, direction=SettlementLine.Direction.TO_SHOP),
-    "commission_owed": Q(
-        kind=SettlementLine.Kind.COMMISSION, direction=SettlementLine.Direction.TO_PARTNER
+    "refund_due": OPEN_AGREED
+    & Q(kind=SettlementLine.Kind.REFUND, direction=SettlementLine.Direction.TO_SHOP),
+    "fees_owed": OPEN_AGREED
+    & Q(
+        kind__in=[SettlementLine.Kind.FEE, SettlementLine.Kind.COMMISSION],
+        direction=SettlementLine.Direction.TO_PARTNER,
     ),
-    "unsettled_to_shop": Q(paid=False, direction=SettlementLine.Direction.TO_SHOP),
-    "unsettled_to_partner": Q(paid=False, direction=SettlementLine.Direction.TO_PARTNER),
+    "unsettled_to_shop": OPEN_AGREED & Q(direction=SettlementLine.Direction.TO_SHOP),
+    "unsettled_to_partner": OPEN_AGREED & Q(direction=SettlementLine.Direction.TO_PARTNER),
+    "claims_open": Q(is_claim=True, paid=False),
 }
+# Commissions the platform has yet to settle: the platform's, never the shop's debt.
+PLATFORM_COMMISSIONS = "commission_platform"
+PENDING_COMMISSION = Q(status__in=[Commission.Status.PAID, Commission.Status.CONFIRMED])
 
 
 # --- date rules over many rows -----------------------------------------------------------
@@ -360,7 +375,7 @@ def dashboard_figures(
 ) -> dict:
     """Every figure of the managers' dashboard with the case-list link that shows exactly its
     cases. `owner` (a user id) and `partner_kind` narrow everything; `period_days` is the horizon
-    for the auto-renewal cut-offs and lapsing rights. A fixed number of queries (at most 11)."""
+    for the auto-renewal cut-offs and lapsing rights. A fixed number of queries (at most 12)."""
     base = {"owner": owner, "partner_kind": partner_kind}
     cases = TerminationCase.objects.all()
     contracts = Contract.objects.all()
@@ -420,6 +435,9 @@ def dashboard_figures(
     money_scope = {k: v for k, v in case_scope.items() if k != "case__stage__in"}
     money = SettlementLine.objects.filter(**money_scope).aggregate(**money_aggregates)
     money["net_unsettled"] = money["unsettled_to_shop"] - money["unsettled_to_partner"]
+    platform = Commission.objects.filter(PENDING_COMMISSION, **money_scope).aggregate(
+        amount=Coalesce(Sum("estimated_commission"), ZERO), orders=Count("pk")
+    )
 
     # 4. Dates the database cannot compute: cut-offs and lapsing rights.
     cutoffs = renewal_cutoffs(
@@ -518,8 +536,17 @@ def dashboard_figures(
         ),
         "money": [
             Figure(name, money[name], case_list_url(**base, money=name))
-            for name in ("penalty_owed", "refund_due", "commission_owed")
+            for name in ("penalty_owed", "refund_due", "fees_owed")
         ],
+        "claims_open": Figure(
+            "claims_open", money["claims_open"], case_list_url(**base, money="claims_open")
+        ),
+        "commission_platform": Figure(
+            PLATFORM_COMMISSIONS,
+            platform["amount"],
+            case_list_url(**base, money=PLATFORM_COMMISSIONS),
+            {"orders": platform["orders"]},
+        ),
         "unsettled_to_shop": Figure(
             "unsettled_to_shop",
             money["unsettled_to_shop"],
@@ -572,6 +599,10 @@ def filter_handover_overdue(queryset: QuerySet, today: date | None = None) -> Qu
 
 def filter_money(queryset: QuerySet, name: str) -> QuerySet:
     """For the case list's `money=<figure>`: cases with a settlement line counted in that figure."""
+    if name == PLATFORM_COMMISSIONS:
+        return queryset.filter(
+            Exists(Commission.objects.filter(PENDING_COMMISSION, case=OuterRef("pk")))
+        )
     q = MONEY_FIGURES.get(name)
     if q is None:
         return queryset

@@ -31,6 +31,7 @@ from terminations import services
 from terminations.models import (
     Basis,
     CaseEvent,
+    Commission,
     Delivery,
     EvidenceFile,
     FollowUpPlan,
@@ -295,31 +296,29 @@ def _finish_handover(ctx: _Ctx, case: TerminationCase) -> None:
 
 def _settle_and_plan(ctx: _Ctx, case: TerminationCase, *, engage_again: bool) -> None:
     case.refresh_from_db()
-    suggestions = services.settlement_suggest(case=case)
-    for suggestion in suggestions:
-        services.settlement_line_add(
+    for suggestion in services.settlement_suggest(case=case):
+        # What the shop may owe under a clause is a manager's call; the demo's manager makes it.
+        services.settlement_suggestion_add(
             case=case,
-            by=ctx.staff,
-            kind=suggestion["kind"],
-            direction=suggestion["direction"],
-            amount=suggestion["amount"],
-            description=str(suggestion["description"]),
-            due_on=ctx.today + timedelta(days=14),
-            is_claim=suggestion["is_claim"],
+            by=ctx.manager if suggestion["exposure"] else ctx.staff,
+            key=suggestion["key"],
         )
-    if not suggestions and case.partner.kind == Partner.Kind.CREATOR:
-        # A creator is still owed the commission on orders placed before the end date; Douyin
-        # settles it after the after-sales window (DOMAIN.md §5).
-        services.settlement_line_add(
-            case=case,
-            by=ctx.staff,
-            kind=SettlementLine.Kind.COMMISSION,
-            direction=SettlementLine.Direction.TO_PARTNER,
-            amount=Decimal(1860 + 715 * (case.pk % 4)).quantize(Decimal("0.01")),
-            description="终止日前已下单订单的佣金，售后期满后由抖音按结算周期支付。",
-            due_on=ctx.today + timedelta(days=15),
-        )
-    elif not suggestions:
+    if case.partner.kind == Partner.Kind.CREATOR:
+        # Orders paid before the end date keep their commission; Douyin settles it after the
+        # after-sales window, from the shop's revenue — tracked, never the shop's debt (§5).
+        last_day = min(case.end_date or ctx.today, ctx.today)
+        for index in range(3):
+            services.commission_add(
+                case=case,
+                by=ctx.staff,
+                ordered_on=last_day - timedelta(days=3 + 5 * index),
+                estimated_commission=Decimal(620 + 235 * ((case.pk + index) % 4)).quantize(
+                    Decimal("0.01")
+                ),
+                order_number=f"69{case.pk:07d}{index:010d}",
+                description="终止日前已付款订单，由平台按精选联盟规则结算。",
+            )
+    elif not case.settlement_lines.exists():
         services.settlement_line_add(
             case=case,
             by=ctx.staff,
@@ -465,7 +464,16 @@ def _closed(ctx: _Ctx, slot: _Slot) -> TerminationCase:
     )
     for line in case.settlement_lines.filter(paid=False):  # settled before the case closed
         services.settlement_line_mark_paid(line=line, by=ctx.staff, paid_on=ctx.today)
-    return services.case_close(case=case, by=ctx.manager)
+    case = services.case_close(case=case, by=ctx.manager)
+    # After closing the platform settles the creator's commissions: recorded as they come.
+    for commission in case.commissions.all()[:2]:
+        services.commission_advance(
+            commission=commission,
+            by=ctx.staff,
+            status=Commission.Status.SETTLED,
+            on=ctx.today,
+        )
+    return case
 
 
 def _withdrawn(ctx: _Ctx, slot: _Slot) -> TerminationCase:

@@ -151,11 +151,13 @@ class CaseFilter(django_filters.FilterSet):
         label=_("money"),
         method="filter_money",
         choices=[
-            ("penalty_owed", _("penalties we owe")),
+            ("penalty_owed", _("penalties and termination fees we owe")),
             ("refund_due", _("refunds due to us")),
-            ("commission_owed", _("commissions owed")),
+            ("fees_owed", _("fees we owe (paid off the platform)")),
             ("unsettled_to_shop", _("unsettled: the partner owes us")),
             ("unsettled_to_partner", _("unsettled: we owe the partner")),
+            ("claims_open", _("claims the partner has not accepted")),
+            ("commission_platform", _("commissions the platform has yet to settle")),
         ],
     )
     # --- end of the dashboard part's filters ---

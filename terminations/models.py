@@ -393,6 +393,9 @@ class CaseEvent(models.Model):
         HANDOVER_WAIVED = "handover_waived", _("handover item waived")
         HANDOVER_REOPENED = "handover_reopened", _("handover item reopened")
         SETTLEMENT_RECORDED = "settlement_recorded", _("settlement recorded")
+        COMMISSION_RECORDED = "commission_recorded", _("commission recorded for tracking")
+        COMMISSIONS_IMPORTED = "commissions_imported", _("commissions imported")
+        COMMISSION_UPDATED = "commission_updated", _("commission status changed")
         PLAN_RECORDED = "plan_recorded", _("follow-up plan recorded")
         OWNER_CHANGED = "owner_changed", _("owner changed")
         WITHDRAWN = "withdrawn", _("case withdrawn")
@@ -557,10 +560,15 @@ class HandoverItem(models.Model):
 class SettlementLine(models.Model):
     class Kind(models.TextChoices):
         PENALTY = "penalty", _("penalty (违约金)")
+        # A fee the contract attaches to ending it for convenience: named as the clause names it
+        # (e.g. 解约补偿), never as a penalty, which would concede a breach (DOMAIN.md §3).
+        TERMINATION_FEE = "termination_fee", _("fee for ending for convenience")
         REFUND = "refund", _("refund of prepaid fees")
         DEPOSIT = "deposit", _("deposit (保证金/定金)")
-        COMMISSION = "commission", _("commissions owed")
-        FEE = "fee", _("fees owed")
+        # What the shop itself pays: an agency's commission under its contract. A creator's
+        # commission through 精选联盟 is settled by the platform and tracked as a Commission.
+        COMMISSION = "commission", _("commission the shop pays (off the platform)")
+        FEE = "fee", _("fees owed (坑位费, service fees)")
         DEDUCTION = "deduction", _("agreed deduction")
         OTHER = "other", _("other")
 
@@ -571,7 +579,7 @@ class SettlementLine(models.Model):
     case = models.ForeignKey(
         TerminationCase, on_delete=models.CASCADE, related_name="settlement_lines"
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     direction = models.CharField(_("who pays whom"), max_length=10, choices=Direction)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     is_claim = models.BooleanField(
@@ -580,6 +588,9 @@ class SettlementLine(models.Model):
         help_text=_("E.g. a penalty claimed from the partner for breach."),
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # The contract clause (or rule) the line follows, and the suggestion it was added from.
+    clause = models.CharField(_("clause"), max_length=100, blank=True)
+    suggestion = models.CharField(_("added from suggestion"), max_length=20, blank=True)
     due_on = models.DateField(_("due by"), null=True, blank=True)
     paid = models.BooleanField(_("paid"), default=False)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
@@ -603,6 +614,106 @@ class SettlementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class Commission(models.Model):
+    """A creator's commission on one order placed before the end date. Douyin (精选联盟)
+    settles it from the shop's order revenue under its own rules: it is tracked here until the
+    platform settles or refunds it, and is never a debt of the shop (DOMAIN.md §5)."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("order paid")
+        CONFIRMED = "confirmed", _("receipt confirmed")
+        SETTLED = "settled", _("settled by the platform")
+        REFUNDED = "refunded", _("refunded")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("entered by hand")
+        IMPORT = "import", _("imported from the order export")
+
+    case = models.ForeignKey(TerminationCase, on_delete=models.CASCADE, related_name="commissions")
+    order_number = models.CharField(_("order number"), max_length=64, blank=True)
+    ordered_at = models.DateTimeField(_("order time"))
+    paid_amount = models.DecimalField(_("paid amount (yuan)"), null=True, blank=True, **MONEY)
+    commission_rate = models.DecimalField(
+        _("commission rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    estimated_commission = models.DecimalField(_("estimated commission (yuan)"), **MONEY)
+    settled_commission = models.DecimalField(
+        _("settled commission (yuan)"), null=True, blank=True, **MONEY
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PAID, db_index=True
+    )
+    received_on = models.DateField(_("receipt confirmed on"), null=True, blank=True)
+    expected_settlement_on = models.DateField(_("expected settlement"), null=True, blank=True)
+    settled_on = models.DateField(_("settled or refunded on"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.MANUAL)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("commission (settled by the platform)")
+        verbose_name_plural = _("commissions (settled by the platform)")
+        ordering = ["ordered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "order_number"],
+                condition=~Q(order_number=""),
+                name="commission_order_unique_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_commission__gte=0)
+                & (Q(settled_commission__isnull=True) | Q(settled_commission__gte=0))
+                & (Q(paid_amount__isnull=True) | Q(paid_amount__gte=0)),
+                name="commission_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(commission_rate__isnull=True)
+                | (Q(commission_rate__gte=0) & Q(commission_rate__lte=100)),
+                name="commission_rate_0_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="settled") | Q(settled_on__isnull=False),
+                name="commission_settled_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_number or f"{self.ordered_at:%Y-%m-%d} {self.estimated_commission}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Still to be settled by the platform."""
+        return self.status in (self.Status.PAID, self.Status.CONFIRMED)
+
+
+class CommissionColumnMapping(models.Model):
+    """How the shop's 精选联盟 / 百应 order export names its columns, mapped once and remembered
+    per shop (the Douyin shop ID of the shop profile; empty before there is a profile)."""
+
+    shop_key = models.CharField(_("shop"), max_length=64, unique=True, blank=True)
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("commission export column mapping")
+        verbose_name_plural = _("commission export column mappings")
+
+    def __str__(self) -> str:
+        return self.shop_key or "—"
 
 
 class FollowUpPlan(models.Model):
@@ -883,6 +994,8 @@ __all__ = [
     "CalendarCheck",
     "CaseCounter",
     "CaseEvent",
+    "Commission",
+    "CommissionColumnMapping",
     "CureOutcome",
     "Delivery",
     "EvidenceFile",

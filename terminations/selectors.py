@@ -355,3 +355,83 @@ def case_timeline(case: TerminationCase) -> list[CaseEvent]:
         event.text = _event_text(event, chinese=chinese, notices=notices, lines=lines)
     events.reverse()
     return events
+
+
+# --- Commissions settled by the platform ---------------------------------------------------
+
+COMMISSION_ROWS_SHOWN = 50
+
+
+@dataclass
+class CommissionOverview:
+    """A creator case's tracked commissions: totals per status and the rows to show (those
+    the platform has yet to settle first). Two queries, whatever the number of orders."""
+
+    rows: list
+    count: int
+    totals: list[dict]
+    pending_count: int
+    pending_amount: object
+    settled_amount: object
+    next_expected: date | None
+
+
+def case_commissions(case: TerminationCase) -> CommissionOverview | None:
+    """None for a case that is not a creator's (commissions are tracked on creator cases)."""
+    from decimal import Decimal
+
+    from django.db.models import Case, Count, IntegerField, Min, Sum, Value, When
+
+    from partners.models import Partner
+    from terminations.models import Commission
+
+    if case.partner.kind != Partner.Kind.CREATOR:
+        return None
+    pending = [Commission.Status.PAID, Commission.Status.CONFIRMED]
+    by_status = {
+        row["status"]: row
+        for row in Commission.objects.filter(case=case)
+        .values("status")
+        .annotate(
+            n=Count("pk"),
+            estimated=Sum("estimated_commission"),
+            settled=Sum("settled_commission"),
+            expected=Min("expected_settlement_on"),
+        )
+        .order_by()
+    }
+    zero = Decimal("0.00")
+    totals = [
+        {
+            "status": status.value,
+            "label": status.label,
+            "count": by_status.get(status.value, {}).get("n", 0),
+            "estimated": by_status.get(status.value, {}).get("estimated") or zero,
+            "settled": by_status.get(status.value, {}).get("settled") or zero,
+        }
+        for status in Commission.Status
+    ]
+    count = sum(t["count"] for t in totals)
+    rows = []
+    if count:
+        rows = list(
+            Commission.objects.filter(case=case)
+            .annotate(
+                settled_first=Case(
+                    When(status__in=pending, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("settled_first", "ordered_at", "pk")[:COMMISSION_ROWS_SHOWN]
+        )
+    expected = [by_status[s]["expected"] for s in pending if by_status.get(s, {}).get("expected")]
+    return CommissionOverview(
+        rows=rows,
+        count=count,
+        totals=totals,
+        pending_count=sum(t["count"] for t in totals if t["status"] in pending),
+        pending_amount=sum((t["estimated"] for t in totals if t["status"] in pending), zero),
+        settled_amount=next(t["settled"] for t in totals if t["status"] == "settled"),
+        next_expected=min(expected) if expected else None,
+    )

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import terminations.converters  # noqa: F401  (registers <caseref:…>)
-from terminations.views import cases
+from terminations.views import cases, commissions
 
 urlpatterns = [
     path("cases/", cases.case_list, name="case_list"),
@@ -67,5 +67,25 @@ urlpatterns = [
         cases.settlement_paid,
         name="settlement_paid",
     ),
+    path(
+        "cases/<caseref:reference>/settlement/suggested/<slug:key>/",
+        cases.settlement_suggestion_add,
+        name="settlement_suggestion_add",
+    ),
     path("cases/<caseref:reference>/plan/", cases.plan_record, name="plan_record"),
+    path(
+        "cases/<caseref:reference>/commissions/",
+        commissions.commission_add,
+        name="commission_add",
+    ),
+    path(
+        "cases/<caseref:reference>/commissions/import/",
+        commissions.commission_import_view,
+        name="commission_import",
+    ),
+    path(
+        "cases/<caseref:reference>/commissions/<int:pk>/status/",
+        commissions.commission_status,
+        name="commission_status",
+    ),
 ]

@@ -7,6 +7,8 @@ after the action, which locks the case, checks the stage and writes the row and 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.validators import validate_document
 from partners.models import Contract, Partner
 from terminations.models import (
+    Commission,
     CureOutcome,
     FollowUpPlan,
     NegotiationEntry,
@@ -360,3 +363,52 @@ class HandoverOwnerForm(forms.Form):
         from terminations.selectors import assignable_users
 
         self.fields["owner"].queryset = assignable_users()
+
+
+# --- Commissions settled by the platform ---------------------------------------------------
+
+
+class CommissionForm(forms.Form):
+    """A commission entered by hand: an amount on an order of a day before the end date."""
+
+    ordered_on = forms.DateField(label=_("order date"), widget=DATE)
+    estimated_commission = forms.DecimalField(
+        label=_("commission (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    order_number = forms.CharField(label=_("order number"), max_length=64, required=False)
+    description = forms.CharField(label=_("description"), max_length=300, required=False)
+
+    def clean_ordered_on(self):
+        value = self.cleaned_data["ordered_on"]
+        _not_in_future(value, _("An order cannot be in the future."))
+        return value
+
+
+class CommissionStatusForm(forms.Form):
+    """What the platform did with a tracked commission, and when."""
+
+    status = forms.ChoiceField(
+        label=_("what the platform did"),
+        choices=[
+            (Commission.Status.CONFIRMED, _("receipt confirmed")),
+            (Commission.Status.SETTLED, _("settled")),
+            (Commission.Status.REFUNDED, _("refunded")),
+        ],
+    )
+    on = forms.DateField(label=_("on"), widget=DATE)
+    settled_commission = forms.DecimalField(
+        label=_("settled commission (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        help_text=_("Empty: as estimated."),
+    )
+
+    def clean_on(self):
+        value = self.cleaned_data["on"]
+        _not_in_future(value, _("The date must be today or earlier."))
+        return value

@@ -66,6 +66,9 @@ ARTICLES = {
 CHANNELS = {"doudian": ("抖店", "Douyin shop"), "laike": ("抖音来客", "Douyin Laike store")}
 SETTLEMENT_KINDS = {
     "penalty": ("违约金", "Penalty"),
+    # A fee for ending for convenience is not a penalty; the line's description gives the
+    # clause's own name for it (e.g. 解约补偿).
+    "termination_fee": ("解除费用", "Fee for ending for convenience"),
     "refund": ("预付费用退还", "Refund of prepaid fees"),
     "deposit": ("保证金/定金", "Deposit"),
     "commission": ("应付佣金", "Commissions owed"),

@@ -25,13 +25,16 @@ in Chinese and English.
     Nets lines of ``(direction, amount)`` — direction ``"to_shop"`` (the partner pays the shop) or
     ``"to_partner"`` (the shop pays the partner); objects with ``.direction`` and ``.amount``
     work too. ``payer`` is ``"shop"``, ``"partner"`` or None when it nets to zero.
+``commission_settlement_expected(*, received_on, days=None) -> DateResult``
+    When the platform is expected to settle a creator's commission: the day receipt was
+    confirmed plus ``settings.COMMISSION_SETTLEMENT_DAYS`` (Douyin publishes no fixed delay).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
@@ -393,4 +396,32 @@ def net_settlement(lines: Iterable[object]) -> NetResult:
         to_partner_total=to_partner,
         explanation_zh=zh,
         explanation_en=en,
+    )
+
+
+# --- creator commissions (settled by the platform) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class DateResult(_Explained):
+    day: date
+    explanation_zh: str
+    explanation_en: str
+
+
+def commission_settlement_expected(*, received_on: date, days: int | None = None) -> DateResult:
+    """The platform settles a creator's commission some days after the buyer confirms receipt;
+    Douyin publishes no fixed number, so the delay is a setting and the result an expectation."""
+    if days is None:
+        days = settings.COMMISSION_SETTLEMENT_DAYS
+    if days < 0:
+        raise RulesError(_("The settlement delay cannot be negative."))
+    day = received_on + timedelta(days=days)
+    return DateResult(
+        day=day,
+        explanation_zh=f"确认收货日{received_on.isoformat()}后{days}日（设置项，平台未公布固定周期），"
+        f"预计{day.isoformat()}由平台按精选联盟规则结算。",
+        explanation_en=f"Receipt confirmed {received_on.isoformat()} + {days} days (a setting: "
+        f"Douyin publishes no fixed delay): the platform is expected to settle it on "
+        f"{day.isoformat()} under 精选联盟 rules.",
     )

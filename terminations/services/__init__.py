@@ -6,6 +6,7 @@ Each submodule lists its public names in ``__all__``; they are all available fro
 from terminations.services import (
     breach,
     cases,
+    commissions,
     deliveries,
     handover,
     notices,
@@ -23,6 +24,7 @@ from terminations.services._base import (
 )
 from terminations.services.breach import *  # noqa: F403
 from terminations.services.cases import *  # noqa: F403
+from terminations.services.commissions import *  # noqa: F403
 from terminations.services.deliveries import *  # noqa: F403
 from terminations.services.handover import *  # noqa: F403
 from terminations.services.notices import *  # noqa: F403
@@ -39,6 +41,7 @@ __all__ = [
     "require_manager",
     *breach.__all__,
     *cases.__all__,
+    *commissions.__all__,
     *deliveries.__all__,
     *handover.__all__,
     *notices.__all__,

@@ -57,6 +57,7 @@ from terminations.services.deliveries import (
     end_date_for_case,
 )
 from terminations.services.handover import handover_checklist_create
+from terminations.services.settlement import settlement_recorded
 from terminations.transitions import TRANSITIONS, role_refusal, stage_refusal
 
 logger = logging.getLogger(__name__)
@@ -386,7 +387,7 @@ def _handover_done_errors(case: TerminationCase) -> list[str]:
                 "handover",
             )
         )
-    if not case.settlement_lines.exists():
+    if not settlement_recorded(case):
         errors.append(
             Refusal(
                 _(

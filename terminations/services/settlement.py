@@ -9,14 +9,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.models import Contract, Partner
 from terminations.models import (
-    FINAL_STAGES,
     Basis,
     CaseEvent,
+    Commission,
     FollowUpPlan,
     SettlementLine,
+    Stage,
     TerminationCase,
 )
 from terminations.rules.choices import PenaltyDirection, PenaltyType
@@ -25,8 +27,8 @@ from terminations.rules.money import (
     NetResult,
     earnest_money_effective,
     net_settlement,
+    penalty_amount,
     penalty_exceeds_loss,
-    penalty_for_contract,
     penalty_or_earnest,
     prepaid_refund,
     yuan,
@@ -37,6 +39,7 @@ from terminations.services._base import (
     lock_case,
     record_event,
     require_editor,
+    require_manager,
     require_text,
 )
 
@@ -45,7 +48,9 @@ __all__ = [
     "settlement_line_add",
     "settlement_line_mark_paid",
     "settlement_net",
+    "settlement_recorded",
     "settlement_suggest",
+    "settlement_suggestion_add",
 ]
 
 TO_SHOP = SettlementLine.Direction.TO_SHOP
@@ -54,21 +59,31 @@ TO_PARTNER = SettlementLine.Direction.TO_PARTNER
 
 def _suggestion(
     *,
+    key: str,
     kind: str,
     direction: str,
     amount: Decimal,
     description: str,
     explanation_zh: str,
     explanation_en: str,
+    who: str,
+    clause: str = "",
     is_claim: bool = False,
+    exposure: bool = False,
     warnings: list[str] | None = None,
     rule: str = "",
 ) -> dict[str, Any]:
+    """A line the contract suggests. `who` says who owes whom under which clause; an `exposure`
+    is what the shop may owe: shown to staff as such, booked only when a manager confirms it."""
     return {
+        "key": key,
         "kind": kind,
         "direction": direction,
         "amount": amount,
         "is_claim": is_claim,
+        "exposure": exposure,
+        "clause": clause,
+        "who": who,
         "description": description,
         "explanation_zh": explanation_zh,
         "explanation_en": explanation_en,
@@ -77,54 +92,185 @@ def _suggestion(
     }
 
 
-def _penalty_suggestion(case: TerminationCase, contract: Contract) -> dict[str, Any] | None:
-    if contract.penalty_type == PenaltyType.NONE:
-        return None
-    if case.basis == Basis.BREACH:
-        direction, line_direction, is_claim = PenaltyDirection.PARTNER_OWES, TO_SHOP, True
-    elif case.basis in (Basis.CONTRACTUAL, Basis.ENTRUSTMENT):
-        direction, line_direction, is_claim = PenaltyDirection.SHOP_OWES, TO_PARTNER, False
-    else:
-        # Mutual agreement: what the agreement says; open-ended: no early end, so no penalty.
-        return None
-    result = penalty_for_contract(contract, direction=direction)
-    if result.amount <= 0:
-        return None
-    warnings = []
-    if case.known_loss is not None and penalty_exceeds_loss(
-        penalty=result.amount, loss=case.known_loss
-    ):
-        warnings.append(
+def _clause_prefix(clause: str) -> tuple[str, str]:
+    if not clause:
+        return "依据合同（未记录条款编号）：", "Under the contract (no clause number recorded): "
+    return f"依据合同第{clause}条：", f"Under clause {clause} of the contract: "
+
+
+def _under(clause: str, sentence_with_clause: str, sentence_without: str) -> str:
+    return sentence_with_clause % {"clause": clause} if clause else sentence_without
+
+
+def _contract_penalty(contract: Contract, direction: str):
+    return penalty_amount(
+        penalty_type=contract.penalty_type,
+        value=contract.penalty_value,
+        contract_value=contract.contract_value,
+        monthly_fee=contract.monthly_fee,
+        direction=direction,
+    )
+
+
+def _loss_warning(case: TerminationCase, amount: Decimal) -> list[str]:
+    if case.known_loss is not None and penalty_exceeds_loss(penalty=amount, loss=case.known_loss):
+        return [
             _(
                 "The penalty exceeds the known loss of %(loss)s yuan by more than 30%%: a court "
                 "may reduce it on request (2023 interpretation art. 65). It is not reduced here."
             )
             % {"loss": yuan(case.known_loss)}
-        )
-    if (
-        contract.deposit_kind == Contract.DepositKind.EARNEST
-        and contract.deposit_amount > 0
-        and is_claim
-    ):
+        ]
+    return []
+
+
+def _breach_claim(case: TerminationCase, contract: Contract) -> dict[str, Any] | None:
+    """Ending for the partner's breach: the penalty clause gives the shop a claim."""
+    result = _contract_penalty(contract, PenaltyDirection.PARTNER_OWES)
+    if result.amount <= 0:
+        return None
+    clause = contract.clause_penalty
+    warnings = _loss_warning(case, result.amount)
+    if contract.deposit_kind == Contract.DepositKind.EARNEST and contract.deposit_amount > 0:
         choice = penalty_or_earnest(
             penalty=result.amount,
             earnest=contract.deposit_amount,
             contract_value=contract.contract_value,
         )
-        warnings.append(choice.explanation_en)
+        warnings.append(choice.explanation)
+    zh, en = _clause_prefix(clause)
     return _suggestion(
+        key="penalty",
         kind=SettlementLine.Kind.PENALTY,
-        direction=line_direction,
+        direction=TO_SHOP,
         amount=result.amount,
-        is_claim=is_claim,
-        description=_("Penalty claimed from the partner for breach")
-        if is_claim
-        else _("Early-termination penalty owed by the shop"),
-        explanation_zh=result.explanation_zh,
-        explanation_en=result.explanation_en,
+        is_claim=True,
+        clause=clause,
+        who=_under(
+            clause,
+            _(
+                "Under clause %(clause)s the partner owes the shop this penalty for its breach: "
+                "a claim until the partner accepts it."
+            ),
+            _(
+                "Under the contract's penalty clause the partner owes the shop this penalty for "
+                "its breach: a claim until the partner accepts it."
+            ),
+        ),
+        description=_("Penalty (违约金) claimed from the partner for breach"),
+        explanation_zh=zh + result.explanation_zh,
+        explanation_en=en + result.explanation_en,
         rule=result.rule,
         warnings=warnings,
     )
+
+
+EXPOSURE_ZH = "本店可能需向合作方支付（风险敞口，经理确认后方记为本店债务）。"
+EXPOSURE_EN = " The shop may owe it (an exposure: a debt only once a manager confirms it)."
+
+
+def _renamed(result, name_zh: str, name_en: str) -> tuple[str, str]:
+    """The amount's wording with the clause's own name in place of "penalty" (违约金)."""
+    zh = result.explanation_zh.replace("违约金", name_zh).rstrip("。")
+    en = (
+        result.explanation_en.replace("a fixed penalty", f"a fixed {name_en}")
+        .replace("The penalty", f"The {name_en}")
+        .replace("penalty", name_en)
+    )
+    return f"{zh}，{EXPOSURE_ZH}", en + EXPOSURE_EN
+
+
+def _convenience_fee(case: TerminationCase, contract: Contract) -> dict[str, Any] | None:
+    """Ending for convenience under the contract: what the clause attaches to it is the shop's
+    exposure, named as the clause names it, never 违约金 (that would concede a breach)."""
+    result = _contract_penalty(contract, "")
+    if result.amount <= 0:
+        return None
+    clause = contract.clause_termination or contract.clause_penalty
+    name = contract.convenience_fee_name.strip()
+    zh, en = _clause_prefix(clause)
+    body_zh, body_en = _renamed(
+        result, name or "解除费用", name or "fee for ending for convenience"
+    )
+    return _suggestion(
+        key="termination_fee",
+        kind=SettlementLine.Kind.TERMINATION_FEE,
+        direction=TO_PARTNER,
+        amount=result.amount,
+        exposure=True,
+        clause=clause,
+        who=_under(
+            clause,
+            _(
+                "Under clause %(clause)s the shop may owe the partner this fee for ending the "
+                "contract for convenience: an exposure, booked as a debt only when a manager "
+                "confirms it."
+            ),
+            _(
+                "Under the contract the shop may owe the partner this fee for ending the contract "
+                "for convenience: an exposure, booked as a debt only when a manager confirms it."
+            ),
+        ),
+        description=name
+        or _("Fee the contract attaches to ending for convenience (not a penalty)"),
+        explanation_zh=zh + body_zh,
+        explanation_en=en + body_en,
+        rule="民法典第562条第2款",
+        warnings=_loss_warning(case, result.amount),
+    )
+
+
+def _entrustment_compensation(case: TerminationCase, contract: Contract) -> dict[str, Any] | None:
+    """Ending an entrustment contract at any time (art. 933): the shop owes the agency's direct
+    loss (and, for a paid contract, its lost profit); an agreed sum is the exposure."""
+    result = _contract_penalty(contract, "")
+    if result.amount <= 0:
+        return None
+    clause = contract.clause_penalty
+    zh, en = _clause_prefix(clause)
+    body_zh, body_en = _renamed(result, "赔偿", "compensation")
+    return _suggestion(
+        key="entrustment",
+        kind=SettlementLine.Kind.TERMINATION_FEE,
+        direction=TO_PARTNER,
+        amount=result.amount,
+        exposure=True,
+        clause=clause,
+        who=_under(
+            clause,
+            _(
+                "Under clause %(clause)s and Civil Code art. 933 the shop may owe the agency "
+                "compensation for ending an entrustment contract: an exposure, booked as a debt "
+                "only when a manager confirms it."
+            ),
+            _(
+                "Under Civil Code art. 933 the shop may owe the agency compensation for ending an "
+                "entrustment contract: an exposure, booked as a debt only when a manager "
+                "confirms it."
+            ),
+        ),
+        description=_("Compensation for ending an entrustment contract (art. 933)"),
+        explanation_zh=zh + body_zh,
+        explanation_en=en + body_en,
+        rule="民法典第933条",
+        warnings=_loss_warning(case, result.amount),
+    )
+
+
+def _penalty_suggestion(case: TerminationCase, contract: Contract) -> dict[str, Any] | None:
+    """Who owes whom under the penalty or termination clause depends on the basis: the partner
+    owes it for its breach (a claim); the shop may owe a convenience fee or an entrustment's
+    compensation (exposures); an agreed cause, a mutual agreement or an open-ended cooperation
+    gives neither side a sum from the clause."""
+    if contract.penalty_type == PenaltyType.NONE:
+        return None
+    if case.basis == Basis.BREACH:
+        return _breach_claim(case, contract)
+    if case.basis == Basis.CONTRACTUAL and contract.convenience_termination:
+        return _convenience_fee(case, contract)
+    if case.basis == Basis.ENTRUSTMENT:
+        return _entrustment_compensation(case, contract)
+    return None
 
 
 def _refund_suggestion(case: TerminationCase, contract: Contract) -> dict[str, Any] | None:
@@ -144,9 +290,11 @@ def _refund_suggestion(case: TerminationCase, contract: Contract) -> dict[str, A
     if result.amount <= 0:
         return None
     return _suggestion(
+        key="refund",
         kind=SettlementLine.Kind.REFUND,
         direction=TO_SHOP,
         amount=result.amount,
+        who=_("The partner owes the shop the fees prepaid for service after the end date."),
         description=_("Refund of fees prepaid for service after the end date"),
         explanation_zh=result.explanation_zh,
         explanation_en=result.explanation_en,
@@ -162,7 +310,7 @@ def _deposit_suggestion(case: TerminationCase, contract: Contract) -> dict[str, 
     if contract.deposit_kind == Contract.DepositKind.EARNEST:
         effective = earnest_money_effective(earnest=amount, contract_value=contract.contract_value)
         if effective.amount < amount:
-            warnings.append(effective.explanation_en)
+            warnings.append(effective.explanation)
     if contract.deposit_holder == Contract.DepositHolder.PARTNER:
         direction = TO_SHOP
         zh = (
@@ -173,6 +321,7 @@ def _deposit_suggestion(case: TerminationCase, contract: Contract) -> dict[str, 
             "contract provides (less any deduction the contract allows)."
         )
         description = _("Deposit held by the partner, returned to the shop")
+        who = _("The partner returns the deposit it holds to the shop, as the contract provides.")
     else:
         direction = TO_PARTNER
         zh = (
@@ -183,10 +332,13 @@ def _deposit_suggestion(case: TerminationCase, contract: Contract) -> dict[str, 
             "contract provides (or kept/claimed on breach as the contract provides)."
         )
         description = _("Deposit held by the shop, returned to the partner")
+        who = _("The shop returns the deposit it holds to the partner, as the contract provides.")
     return _suggestion(
+        key="deposit",
         kind=SettlementLine.Kind.DEPOSIT,
         direction=direction,
         amount=amount,
+        who=who,
         description=description,
         explanation_zh=zh,
         explanation_en=en,
@@ -195,12 +347,17 @@ def _deposit_suggestion(case: TerminationCase, contract: Contract) -> dict[str, 
     )
 
 
-def settlement_suggest(*, case: TerminationCase) -> list[dict[str, Any]]:
-    """Lines the contract suggests, each with its explanation; nothing is stored.
+def _already_added(suggestion: dict[str, Any], lines: list[SettlementLine]) -> bool:
+    """A suggestion is not offered again once a line was added from it, or once a line of the
+    same kind and direction was entered by hand."""
+    return any(
+        line.suggestion == suggestion["key"]
+        or (line.kind == suggestion["kind"] and line.direction == suggestion["direction"])
+        for line in lines
+    )
 
-    Each dict: kind, direction, amount (Decimal), is_claim, description, explanation_zh,
-    explanation_en, rule, warnings.
-    """
+
+def _all_suggestions(case: TerminationCase) -> list[dict[str, Any]]:
     contract = case.contract
     if contract is None:
         return []
@@ -215,14 +372,67 @@ def settlement_suggest(*, case: TerminationCase) -> list[dict[str, Any]]:
     return [s for s in suggestions if s is not None]
 
 
+def settlement_suggest(*, case: TerminationCase) -> list[dict[str, Any]]:
+    """Lines the contract suggests and that are not on the case yet, each with its clause, who
+    owes whom under it and its explanation; nothing is stored.
+
+    Each dict: key, kind, direction, amount (Decimal), is_claim, exposure, clause, who,
+    description, explanation_zh, explanation_en, rule, warnings.
+    """
+    lines = list(case.settlement_lines.all())
+    return [s for s in _all_suggestions(case) if not _already_added(s, lines)]
+
+
+def _final_stage_message(case: TerminationCase) -> str:
+    if case.stage == Stage.CLOSED:
+        return _(
+            "The case is closed: only the payment of an agreed settlement line, or the "
+            "platform's settlement or refund of a tracked commission, can be recorded. A manager "
+            "can reopen the case."
+        )
+    return _("The case is %(stage)s: its settlement can no longer change.") % {
+        "stage": case.get_stage_display()
+    }
+
+
 def _lock_for_settlement(case: TerminationCase) -> TerminationCase:
     case = lock_case(case)
-    if case.stage in FINAL_STAGES:
-        raise TransitionError(
-            _("The case is %(stage)s: its settlement can no longer change.")
-            % {"stage": case.get_stage_display()}
-        )
+    if not case.is_open:
+        raise TransitionError(_final_stage_message(case))
     return case
+
+
+def _shop_owes_under_clause(kind: str, direction: str) -> bool:
+    """A penalty or termination fee the shop pays: a debt only when a manager confirms it."""
+    return direction == TO_PARTNER and kind in (
+        SettlementLine.Kind.PENALTY,
+        SettlementLine.Kind.TERMINATION_FEE,
+    )
+
+
+def _save_line(case: TerminationCase, line: SettlementLine, by, **event_data) -> SettlementLine:
+    try:
+        line.full_clean()
+    except ValidationError as error:
+        raise TransitionError(" ".join(error.messages)) from error
+    line.save()
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.SETTLEMENT_RECORDED,
+        message=line.description or line.get_kind_display(),
+        data={
+            "line": line.pk,
+            "kind": line.kind,
+            "direction": line.direction,
+            "amount": str(line.amount),
+            "is_claim": line.is_claim,
+            "clause": line.clause,
+            "due_on": line.due_on.isoformat() if line.due_on else None,
+            **event_data,
+        },
+    )
+    return line
 
 
 @transaction.atomic
@@ -248,7 +458,20 @@ def settlement_line_add(
         raise TransitionError(str(error)) from error
     if amount < 0:
         raise TransitionError(_("The amount cannot be negative: choose who pays whom instead."))
+    if is_claim and direction != TO_SHOP:
+        raise TransitionError(_("Only an amount the partner should pay can be a claim."))
+    if _shop_owes_under_clause(kind, direction):
+        # What the shop may owe under a clause is an exposure until a manager confirms it.
+        require_manager(by)
     case = _lock_for_settlement(case)
+    if kind == SettlementLine.Kind.COMMISSION and case.partner.kind == Partner.Kind.CREATOR:
+        raise TransitionError(
+            _(
+                "A creator's commission through 精选联盟 is settled by the platform, not paid by "
+                "the shop: record it under Commissions for tracking. A fee the shop pays off the "
+                "platform (坑位费, service fee) is a “fees owed” line."
+            )
+        )
     line = SettlementLine(
         case=case,
         kind=kind,
@@ -259,33 +482,62 @@ def settlement_line_add(
         is_claim=is_claim,
         recorded_by=by,
     )
-    try:
-        line.full_clean()
-    except ValidationError as error:
-        raise TransitionError(" ".join(error.messages)) from error
-    line.save()
-    record_event(
+    return _save_line(case, line, by)
+
+
+@transaction.atomic
+def settlement_suggestion_add(*, case: TerminationCase, by, key: str) -> SettlementLine:
+    """Add the line the contract suggests, recomputed here (never taken from the form). An
+    exposure — what the shop may owe under a clause — becomes a debt only when a manager
+    confirms it; a suggestion already added is refused."""
+    require_editor(by)
+    case = _lock_for_settlement(case)
+    case = TerminationCase.objects.select_related("contract", "partner").get(pk=case.pk)
+    suggestion = next((s for s in _all_suggestions(case) if s["key"] == key), None)
+    if suggestion is None:
+        raise TransitionError(_("The contract suggests no such line for this case."))
+    if _already_added(suggestion, list(case.settlement_lines.all())):
+        raise TransitionError(_("This suggested line was already added."))
+    if suggestion["exposure"]:
+        require_manager(by)
+    line = SettlementLine(
         case=case,
-        actor=by,
-        kind=CaseEvent.Kind.SETTLEMENT_RECORDED,
-        message=line.description or line.get_kind_display(),
-        data={
-            "line": line.pk,
-            "kind": kind,
-            "direction": direction,
-            "amount": str(amount),
-            "is_claim": is_claim,
-            "due_on": due_on.isoformat() if due_on else None,
-        },
+        kind=suggestion["kind"],
+        direction=suggestion["direction"],
+        amount=suggestion["amount"],
+        description=str(suggestion["description"])[:300],
+        clause=(suggestion["clause"] or "")[:100],
+        suggestion=key,
+        is_claim=suggestion["is_claim"],
+        recorded_by=by,
     )
-    return line
+    return _save_line(
+        case,
+        line,
+        by,
+        suggestion=key,
+        confirmed_exposure=suggestion["exposure"],
+        explanation_zh=suggestion["explanation_zh"],
+        explanation_en=suggestion["explanation_en"],
+    )
 
 
 @transaction.atomic
 def settlement_line_mark_paid(*, line: SettlementLine, by, paid_on: date) -> SettlementLine:
+    """Record a payment. On a closed case this is one of the few things that may still happen
+    (settlement terms survive the end, art. 567) — for an agreed line, not a claim."""
     require_editor(by)
     case = lock_case(line.case_id)
     line = SettlementLine.objects.select_for_update().get(pk=line.pk)
+    if case.stage == Stage.WITHDRAWN:
+        raise TransitionError(_final_stage_message(case))
+    if case.stage == Stage.CLOSED and line.is_claim:
+        raise TransitionError(
+            _(
+                "The case is closed: a claim the partner never accepted cannot be recorded as "
+                "paid. A manager can reopen the case."
+            )
+        )
     if line.paid:
         raise TransitionError(_("This line is already paid (%(date)s).") % {"date": line.paid_on})
     if paid_on is None or paid_on > local_today():
@@ -298,35 +550,74 @@ def settlement_line_mark_paid(*, line: SettlementLine, by, paid_on: date) -> Set
         actor=by,
         kind=CaseEvent.Kind.SETTLEMENT_RECORDED,
         message=_("Paid: %(line)s") % {"line": line.description or line.get_kind_display()},
-        data={"line": line.pk, "paid_on": paid_on.isoformat(), "amount": str(line.amount)},
+        data={
+            "line": line.pk,
+            "paid_on": paid_on.isoformat(),
+            "amount": str(line.amount),
+            "after_closing": case.stage == Stage.CLOSED,
+        },
     )
     return line
 
 
-def settlement_net(*, case: TerminationCase) -> dict[str, Any]:
-    """Who pays whom and how much, over the agreed lines; claims not yet accepted are netted
-    separately, so a disputed penalty does not hide what is certainly owed.
+def _total(lines: list[SettlementLine]) -> Decimal:
+    return sum((yuan(line.amount) for line in lines), Decimal("0.00"))
 
-    Returns {"agreed": NetResult, "with_claims": NetResult, "outstanding": NetResult,
-    "claims": Decimal, "payer", "payee", "amount", "explanation"} — the last four from "agreed".
+
+def settlement_net(*, case: TerminationCase) -> dict[str, Any]:
+    """The figure finance would sign: who pays whom and how much over the *open agreed* lines
+    only. Claims (not agreed) and paid lines are listed apart and not counted.
+
+    Returns {"net": NetResult over the open agreed lines, "payer", "payee", "amount",
+    "explanation" (the net's, plus what it leaves out), "open": [lines], "claims": [lines],
+    "claims_total", "paid": [lines], "paid_total"}.
     """
     lines = list(case.settlement_lines.all())
-    agreed: NetResult = net_settlement(line for line in lines if not line.is_claim)
-    with_claims: NetResult = net_settlement(lines)
-    outstanding: NetResult = net_settlement(
-        line for line in lines if not line.is_claim and not line.paid
-    )
-    claims = sum((yuan(line.amount) for line in lines if line.is_claim), Decimal("0.00"))
+    claims = [line for line in lines if line.is_claim]
+    paid = [line for line in lines if line.paid and not line.is_claim]
+    open_lines = [line for line in lines if not line.is_claim and not line.paid]
+    net: NetResult = net_settlement(open_lines)
+    claims_total, paid_total = _total(claims), _total(paid)
+    left_out = []
+    if claims:
+        left_out.append(
+            ngettext(
+                "%(count)d claim the partner has not accepted (%(amount)s yuan) is not counted.",
+                "%(count)d claims the partner has not accepted (%(amount)s yuan) are not counted.",
+                len(claims),
+            )
+            % {"count": len(claims), "amount": claims_total}
+        )
+    if paid:
+        left_out.append(
+            ngettext(
+                "%(count)d line already paid (%(amount)s yuan) is not counted.",
+                "%(count)d lines already paid (%(amount)s yuan) are not counted.",
+                len(paid),
+            )
+            % {"count": len(paid), "amount": paid_total}
+        )
+    prefix = _("Open agreed lines:") + " "
     return {
-        "agreed": agreed,
-        "with_claims": with_claims,
-        "outstanding": outstanding,
+        "net": net,
+        "payer": net.payer,
+        "payee": net.payee,
+        "amount": net.amount,
+        "explanation": " ".join([prefix + net.explanation, *left_out]),
+        "open": open_lines,
         "claims": claims,
-        "payer": agreed.payer,
-        "payee": agreed.payee,
-        "amount": agreed.amount,
-        "explanation": agreed.explanation,
+        "claims_total": claims_total,
+        "paid": paid,
+        "paid_total": paid_total,
     }
+
+
+def settlement_recorded(case: TerminationCase) -> bool:
+    """For the review gate: the case has a settlement line (one saying there is nothing to
+    settle counts), or — on a creator case — commissions recorded for tracking."""
+    if SettlementLine.objects.filter(case_id=case.pk).exists():
+        return True
+    return Commission.objects.filter(case_id=case.pk).exists()
 
 
 @transaction.atomic

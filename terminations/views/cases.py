@@ -28,6 +28,8 @@ from terminations.forms.cases import (
     AgreementForm,
     AssessmentForm,
     CaseOpenForm,
+    CommissionForm,
+    CommissionStatusForm,
     CreatorsOpenForm,
     CureOutcomeForm,
     EvidenceForm,
@@ -242,6 +244,10 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
                 context["suggestion_error"] = str(error)
     if case.stage in (Stage.HANDOVER, Stage.REVIEW, Stage.CLOSED):
         context["net"] = services.settlement_net(case=case)
+    context["commissions"] = selectors.case_commissions(case)
+    if context["commissions"] is not None and roles.can_edit(user):
+        context["commission_form"] = CommissionForm()
+        context["commission_status_form"] = CommissionStatusForm()
     return context
 
 
@@ -535,6 +541,22 @@ def settlement_add(request: HttpRequest, reference: str) -> HttpResponse:
     except TransitionError as error:
         return _refused(request, case, error, "settlement")
     messages.success(request, _("The settlement line was added."))
+    return _back(case, "settlement")
+
+
+@require_POST
+def settlement_suggestion_add(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    """Add a line the contract suggests (recomputed by the service, never read from the form);
+    a manager confirms an exposure of the shop as its debt."""
+    case = _case_for_edit(request, reference)
+    try:
+        line = services.settlement_suggestion_add(case=case, by=request.user, key=key)
+    except TransitionError as error:
+        return _refused(request, case, error, "settlement")
+    messages.success(
+        request,
+        _("The line was added: %(line)s.") % {"line": line.description or line.get_kind_display()},
+    )
     return _back(case, "settlement")
 
 

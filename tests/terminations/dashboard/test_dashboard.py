@@ -52,7 +52,7 @@ def dataset(staff_user, manager_user):
         paid_on=TODAY,
     )
     SettlementLine.objects.create(
-        case=c["overdue"], kind="commission", direction="to_partner", amount=Decimal("300.00")
+        case=c["overdue"], kind="fee", direction="to_partner", amount=Decimal("300.00")
     )
     # Auto-renewal: ends 2026-07-31, 30 days' notice → must arrive by 2026-07-01 (a Wednesday).
     c["renewing"] = ContractFactory(
@@ -90,8 +90,8 @@ def test_figures_on_a_crafted_dataset(dataset):
     money = {m.name: m.value for m in f["money"]}
     assert money == {
         "penalty_owed": Decimal("5000.00"),
-        "refund_due": Decimal("1200.50"),
-        "commission_owed": Decimal("300.00"),
+        "refund_due": Decimal("0.00"),  # the refund was paid: nothing is due any more
+        "fees_owed": Decimal("300.00"),
     }
     assert f["unsettled_to_partner"].value == Decimal("5300.00")
     assert f["unsettled_to_shop"].value == Decimal("0.00")

@@ -412,7 +412,10 @@ def test_settlement_line_and_payment(staff_client, viewer_client, staff_user):
     saved.refresh_from_db()
     assert saved.paid and saved.paid_on == date(2026, 5, 31)
     page = staff_client.get(case.get_absolute_url())
-    assert page.context["net"]["amount"] == saved.amount
+    # The net counts open agreed lines only: the paid line is listed apart.
+    assert page.context["net"]["amount"] == 0
+    assert page.context["net"]["paid"] == [saved]
+    assert 'id="settlement-paid"' in page.content.decode()
 
 
 def test_plan_record_sets_partner_flag(staff_client, viewer_client, staff_user):

@@ -62,6 +62,18 @@ AGREED = {
     ],
     "settlement_line_mark_paid": ["line", "by", "paid_on"],
     "settlement_net": ["case"],
+    "settlement_suggestion_add": ["case", "by", "key"],
+    "commission_add": [
+        "case",
+        "by",
+        "ordered_on",
+        "estimated_commission",
+        "order_number",
+        "description",
+    ],
+    "commission_advance": ["commission", "by", "status", "on", "settled_commission"],
+    "commissions_import": ["case", "by", "rows", "mapping"],
+    "commissions_check": ["case", "rows"],
     "plan_record": ["case", "by", "next_step", "details", "review_on", "engage_again"],
     "delivery_record_dispatch": [
         "notice",

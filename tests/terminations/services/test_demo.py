@@ -6,6 +6,7 @@ from partners.models import Contract
 from terminations.demo import DEMO_MARKER, seed_demo_cases
 from terminations.models import CaseEvent, HandoverItem, Stage, TerminationCase
 from terminations.rules.choices import CountedFrom, PeriodUnit
+from terminations.services.settlement import settlement_recorded
 from tests.factories import ContractFactory, CreatorFactory, PartnerFactory
 
 TODAY = date(2026, 6, 1)
@@ -55,7 +56,7 @@ def test_seed_demo_cases_every_stage_and_idempotent(staff_user, manager_user):
     assert by_stage[Stage.NEGOTIATION][0].negotiations.count() == 2
     reviews = by_stage[Stage.REVIEW]
     assert len(reviews) == 2  # one reached review, one was reopened
-    assert all(r.settlement_lines.exists() and hasattr(r, "plan") for r in reviews)
+    assert all(settlement_recorded(r) and hasattr(r, "plan") for r in reviews)
     assert any(r.events.filter(kind=CaseEvent.Kind.REOPENED).exists() for r in reviews)
 
     again = seed_demo_cases(
