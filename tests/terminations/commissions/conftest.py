@@ -49,3 +49,23 @@ def creator_case(staff_user) -> TerminationCase:
 @pytest.fixture
 def agency_case(staff_user) -> TerminationCase:
     return place(open_case(by=staff_user), Stage.REVIEW)
+
+
+@pytest.fixture
+def staff_client(staff_client):
+    """The pages in English, so that the assertions read the msgids (the site defaults to
+    Chinese)."""
+    staff_client.cookies["django_language"] = "en"
+    return staff_client
+
+
+@pytest.fixture
+def manager_client(manager_client):
+    manager_client.cookies["django_language"] = "en"
+    return manager_client
+
+
+@pytest.fixture
+def viewer_client(viewer_client):
+    viewer_client.cookies["django_language"] = "en"
+    return viewer_client

@@ -279,6 +279,7 @@ def test_staff_see_an_exposure_without_a_button_managers_confirm_it(
 
 
 def test_the_net_lists_claims_and_paid_lines_apart(staff_client, staff_user):
+    staff_client.cookies["django_language"] = "zh-hans"
     case = place(open_case(by=staff_user), Stage.REVIEW)
     for kind, direction, amount, claim, paid in (
         ("fee", "to_partner", "1000", False, False),

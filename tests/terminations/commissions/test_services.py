@@ -358,7 +358,7 @@ def test_the_migration_turns_creator_commission_lines_into_tracked_commissions(
 
     from django.apps import apps
 
-    migration = importlib.import_module("terminations.migrations.0007_commissions")
+    migration = importlib.import_module("terminations.migrations.0008_commissions")
     # As before the fix: a creator's commission booked as the shop's debt, one paid.
     owed = SettlementLine.objects.create(
         case=creator_case,
