@@ -13,6 +13,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +223,61 @@ def case_deadline(case: TerminationCase, *, today: date | None = None) -> Deadli
             confirmed=lapse.confirmed,
         )
     return None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: str
+    url: str = ""
+
+
+def letter_next_steps(case: TerminationCase) -> list[NextStep]:
+    """In the notice stage, what the letter needs next: drafting, approval, issue, sending, or
+    recording its arrival. Reads the prefetched letters and deliveries only."""
+    if case.stage != Stage.NOTICE or not case.basis:
+        return []
+    if case.basis == "mutual":
+        kinds = {Notice.Kind.MUTUAL}
+    else:
+        kinds = {Notice.Kind.TERMINATION, Notice.Kind.CURE, Notice.Kind.OPEN_ENDED}
+    letters = [
+        n for n in case.notices.all() if n.kind in kinds and n.status != Notice.Status.SUPERSEDED
+    ]
+    if not letters:
+        return [
+            NextStep(
+                str(_("Draft the letter")),
+                reverse("terminations:notice_new", args=[case.reference]),
+            )
+        ]
+    steps = []
+    for notice in letters:
+        preview = reverse("terminations:notice_preview", args=[notice.pk])
+        number = notice.number_or_draft
+        deliveries = list(notice.deliveries.all())
+        if notice.status == Notice.Status.DRAFT:
+            steps.append(
+                NextStep(
+                    str(_("Letter %(n)s awaits a manager's approval") % {"n": number}), preview
+                )
+            )
+        elif notice.status == Notice.Status.APPROVED:
+            steps.append(
+                NextStep(
+                    str(_("Letter %(n)s is approved: a manager issues it") % {"n": number}), preview
+                )
+            )
+        elif not deliveries:
+            steps.append(
+                NextStep(
+                    str(_("Send letter %(n)s and record how it was sent") % {"n": number}), preview
+                )
+            )
+        elif not any(d.arrived_on or d.refused for d in deliveries):
+            steps.append(
+                NextStep(str(_("Record the arrival of letter %(n)s") % {"n": number}), preview)
+            )
+    return steps
 
 
 def localized_suggestions(suggestions: list[dict]) -> list[dict]:

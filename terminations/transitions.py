@@ -106,6 +106,9 @@ class ActionState:
     target: str = ""
     # Where on the case page what is missing is done: (anchor, section name) pairs.
     fixes: tuple[tuple[str, str], ...] = ()
+    # What the case still lacks for the move, whoever may make it (a clerk waiting for a manager
+    # to close sees that the end date has not passed yet).
+    missing: str = ""
 
 
 # The sections of the case page a refusal can send the reader to.
@@ -160,11 +163,9 @@ def available_actions(case, user) -> list[ActionState]:
 
     states = []
     for transition in actions_from(case.stage):
-        reason = role_refusal(transition, user)
-        fixes: tuple[tuple[str, str], ...] = ()
-        if not reason:
-            errors = precondition_errors(case, transition.action)
-            reason, fixes = " ".join(errors), fixes_for(errors)
+        errors = precondition_errors(case, transition.action)
+        missing, fixes = " ".join(errors), fixes_for(errors)
+        reason = role_refusal(transition, user) or missing
         states.append(
             ActionState(
                 action=transition.action,
@@ -175,6 +176,7 @@ def available_actions(case, user) -> list[ActionState]:
                 needs_reason=transition.needs_reason,
                 target=transition.target,
                 fixes=fixes,
+                missing=missing,
             )
         )
     return states

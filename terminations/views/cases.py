@@ -206,8 +206,9 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
         "next_negotiation_step": next(
             (e for e in reversed(case.negotiations.all()) if e.next_step), None
         )
-        if case.stage in (Stage.NEGOTIATION, Stage.NOTICE)
+        if case.stage == Stage.NEGOTIATION
         else None,
+        "letter_steps": selectors.letter_next_steps(case),
     }
     if roles.can_edit(user):
         context.update(
