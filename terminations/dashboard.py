@@ -535,27 +535,29 @@ def dashboard_figures(
             },
         ),
         "money": [
-            Figure(name, money[name], case_list_url(**base, money=name))
+            Figure(name, money[name], case_list_url(**base, stage="all", money=name))
             for name in ("penalty_owed", "refund_due", "fees_owed")
         ],
         "claims_open": Figure(
-            "claims_open", money["claims_open"], case_list_url(**base, money="claims_open")
+            "claims_open",
+            money["claims_open"],
+            case_list_url(**base, stage="all", money="claims_open"),
         ),
         "commission_platform": Figure(
             PLATFORM_COMMISSIONS,
             platform["amount"],
-            case_list_url(**base, money=PLATFORM_COMMISSIONS),
+            case_list_url(**base, stage="all", money=PLATFORM_COMMISSIONS),
             {"orders": platform["orders"]},
         ),
         "unsettled_to_shop": Figure(
             "unsettled_to_shop",
             money["unsettled_to_shop"],
-            case_list_url(**base, money="unsettled_to_shop"),
+            case_list_url(**base, stage="all", money="unsettled_to_shop"),
         ),
         "unsettled_to_partner": Figure(
             "unsettled_to_partner",
             money["unsettled_to_partner"],
-            case_list_url(**base, money="unsettled_to_partner"),
+            case_list_url(**base, stage="all", money="unsettled_to_partner"),
         ),
         "net_unsettled": money["net_unsettled"],
         "reasons": reasons,

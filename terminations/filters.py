@@ -11,6 +11,7 @@ from partners.models import Partner
 from terminations.models import OPEN_STAGES, Basis, ReasonCategory, Stage, TerminationCase
 
 OPEN = "open"
+ALL = "all"  # every stage, closed and withdrawn included
 MINE = "mine"
 NOBODY = "none"
 
@@ -45,7 +46,8 @@ class CaseFilter(django_filters.FilterSet):
     shared links use them); malformed values are ignored and shown as form errors.
 
     ``stage``         one or more stages (repeat the parameter: ``?stage=notice&stage=handover``),
-                      or ``open`` for every stage but closed and withdrawn
+                      ``open`` for every stage but closed and withdrawn (the default), or
+                      ``all`` for every case
     ``basis``         mutual | contractual | breach | open_ended | entrustment
     ``partner_kind``  agency | creator | mcn
     ``owner``         a user's id, ``mine`` (the signed-in user) or ``none`` (no owner)
@@ -67,9 +69,10 @@ class CaseFilter(django_filters.FilterSet):
     )
     stage = django_filters.MultipleChoiceFilter(
         label=_("stage"),
-        choices=[(OPEN, _("all open cases")), *Stage.choices],
+        choices=[(OPEN, _("all open cases")), (ALL, _("all cases")), *Stage.choices],
         method="filter_stage",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        # Every choice visible: a cut-off list box hides the stages below its fourth row.
+        widget=forms.SelectMultiple(attrs={"size": len(Stage.choices) + 2}),
     )
     basis = django_filters.ChoiceFilter(
         label=_("basis"), choices=Basis.choices, empty_label=_("Any")
@@ -192,6 +195,8 @@ class CaseFilter(django_filters.FilterSet):
         if not value:
             return queryset
         stages = set(value)
+        if ALL in stages:
+            return queryset
         if OPEN in stages:
             stages.discard(OPEN)
             stages.update(OPEN_STAGES)

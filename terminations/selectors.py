@@ -12,6 +12,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -80,10 +81,19 @@ def case_base_queryset() -> QuerySet[TerminationCase]:
 
 
 def case_filterset(*, user, filters: Mapping | None):
-    """The bound CaseFilter for a querystring (its form is shown above the list)."""
-    from terminations.filters import CaseFilter
+    """The bound CaseFilter for a querystring (its form is shown above the list). Without a
+    stage in it, the open cases: closed and withdrawn ones are asked for ("all cases")."""
+    from terminations.filters import OPEN, CaseFilter
 
-    return CaseFilter(filters or None, queryset=case_base_queryset(), user=user)
+    if isinstance(filters, QueryDict):
+        data = filters.copy()
+    else:
+        data = QueryDict(mutable=True)
+        for key, value in (filters or {}).items():
+            data.setlist(key, list(value) if isinstance(value, (list, tuple)) else [value])
+    if "stage" not in data:
+        data.setlist("stage", [OPEN])
+    return CaseFilter(data, queryset=case_base_queryset(), user=user)
 
 
 def case_list_queryset(*, user, filters: Mapping | None) -> QuerySet[TerminationCase]:

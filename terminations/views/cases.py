@@ -151,6 +151,11 @@ def case_open(request: HttpRequest) -> HttpResponse:
             if contract:
                 initial["contract"] = contract
                 initial.setdefault("partner", contract.partner)
+        if initial.get("partner") and "contract" not in initial:
+            # A partner with one contract: that is the one being ended.
+            only = list(Contract.objects.filter(partner=initial["partner"])[:2])
+            if len(only) == 1:
+                initial["contract"] = only[0]
         form = CaseOpenForm(initial={k: v for k, v in initial.items() if v})
     return render(request, "terminations/case_open.html", {"form": form})
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -88,6 +89,17 @@ def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -
 @require_http_methods(["GET", "POST"])
 def notice_new(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, edit=True)
+    if case.stage not in notice_services.DRAFTING_STAGES:
+        # Say so before the form is filled in, not after.
+        messages.error(
+            request,
+            _(
+                "Letters are drafted from the notice stage on; the case is at “%(stage)s”. "
+                "Finish the assessment and move the case to the notice first."
+            )
+            % {"stage": case.get_stage_display()},
+        )
+        return redirect(case.get_absolute_url() + "#actions")
     form = forms.NoticeDraftForm(_posted(request), case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,10 +242,34 @@ def notice_record_external(request: HttpRequest, reference: str) -> HttpResponse
 # --- Deliveries (the workflow engineer's services) -----------------------------------------
 
 
+def _notice_addresses(case) -> dict[str, str]:
+    """Where each method sends a letter: the channels the contract names, else the partner's."""
+    source = case.contract if case.contract_id else None
+    partner = case.partner
+    return {
+        Delivery.Method.COURIER: (source.effective_notice_address if source else "")
+        or partner.notice_address,
+        Delivery.Method.EMAIL: (source.effective_notice_email if source else "")
+        or partner.notice_email,
+        Delivery.Method.PLATFORM: (source.effective_notice_messaging if source else "")
+        or partner.notice_messaging,
+        Delivery.Method.IN_PERSON: "",
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def delivery_add(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk, edit=True)
-    form = forms.DispatchForm(_posted(request), request.FILES or None)
+    addresses = _notice_addresses(notice.case)
+    form = forms.DispatchForm(
+        _posted(request),
+        request.FILES or None,
+        initial={
+            "method": Delivery.Method.COURIER,
+            "address": addresses[Delivery.Method.COURIER],
+            "dispatched_on": timezone.localdate(),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             delivery_services.delivery_record_dispatch(
@@ -247,7 +283,7 @@ def delivery_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "terminations/notice_delivery.html",
-        {"notice": notice, "case": notice.case, "form": form},
+        {"notice": notice, "case": notice.case, "form": form, "addresses": addresses},
     )
 
 

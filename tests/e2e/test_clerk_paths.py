@@ -72,3 +72,43 @@ def test_the_lawyer_reads_the_dashboard_and_exports_what_the_list_shows(
             page.locator("#case-bundle").click()
         assert bundle.value.suggested_filename.endswith(".zip")
         assert_every_submit_button_has_a_form(page)
+
+
+def test_prefills_the_clerk_would_expect(page: Page, live_server):
+    from datetime import date
+
+    from terminations.models import Notice, Stage
+    from tests.factories import ContractFactory, PartnerFactory
+    from tests.terminations.factories import (
+        before_letter_done,
+        issue_letter,
+        open_case,
+        place_in_stage,
+    )
+
+    with time_machine.travel(at(2026, 6, 1), tick=True):
+        clerk = _user("clerk", "staff")
+        partner = PartnerFactory(
+            name="杭州星河网络科技有限公司",
+            notice_address="杭州市西湖区文三路 100 号",
+            notice_email="legal@xinghe.example.com",
+        )
+        contract = ContractFactory(partner=partner, notice_address="", notice_email="")
+        login(page, live_server, "clerk", "pw-clerk")
+        # A partner with one contract: opening a case from it selects that contract.
+        page.goto(f"{live_server.url}/cases/new/?partner={partner.pk}")
+        expect(page.locator("#id_contract")).to_have_value(str(contract.pk))
+
+        case = place_in_stage(
+            before_letter_done(open_case(by=clerk, basis="contractual")), Stage.NOTICE
+        )
+        case.partner = partner
+        case.contract = contract
+        case.save(update_fields=["partner", "contract"])
+        letter = issue_letter(case, kind=Notice.Kind.TERMINATION, issued_on=date(2026, 6, 1))
+        page.goto(f"{live_server.url}/letters/{letter.pk}/deliveries/new/")
+        address = page.locator("[name=address]")
+        expect(address).to_have_value("杭州市西湖区文三路 100 号")
+        page.select_option("[name=method]", "email")
+        expect(address).to_have_value("legal@xinghe.example.com")
+        assert_every_submit_button_has_a_form(page)

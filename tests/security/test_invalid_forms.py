@@ -490,15 +490,19 @@ def test_notice_new_refuses(staff_client, notice_case, bad, field):
     assert counts() == before
 
 
-def test_notice_new_refused_by_the_service_shows_a_form_error(staff_client, staff_user, shop):
+def test_notice_new_in_the_assessment_stage_says_so_before_the_form(staff_client, staff_user, shop):
     case = open_case(by=staff_user, stage=Stage.ASSESSMENT)
     english(staff_client)
     before = counts()
-    response = staff_client.post(
-        reverse("terminations:notice_new", args=[case.reference]),
-        {"kind": "termination", "language": "zh"},
-    )
-    assert_form_refused(response)
+    url = reverse("terminations:notice_new", args=[case.reference])
+    for response in (
+        staff_client.get(url),
+        staff_client.post(url, {"kind": "termination", "language": "zh"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == case.get_absolute_url() + "#actions"
+        page = staff_client.get(response["Location"]).content.decode()
+        assert "Letters are drafted from the notice stage on" in page
     assert counts() == before
 
 

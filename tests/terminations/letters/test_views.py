@@ -99,7 +99,9 @@ def test_draft_refused_at_the_wrong_stage(staff_client, agency_case):
     agency_case.save(update_fields=["stage"])
     url = reverse("terminations:notice_new", args=[agency_case.reference])
     response = staff_client.post(url, {"kind": "termination", "language": "zh"})
-    assert response.status_code == 200  # the form again, with the refusal
+    # Refused before the form is filled in: back to the case, saying why.
+    assert response.status_code == 302
+    assert response["Location"].endswith("#actions")
     assert not Notice.objects.exists()
 
 

@@ -70,13 +70,15 @@ def cases(staff_user, manager_user):
         ("stage=closed", {"closed"}),
         ("basis=open_ended", {"creator"}),
         ("partner_kind=creator", {"creator"}),
-        ("partner_kind=agency", {"agency", "closed", "fresh"}),
+        ("partner_kind=agency", {"agency", "fresh"}),  # open cases by default
+        ("partner_kind=agency&stage=all", {"agency", "closed", "fresh"}),
         ("reason=fraud", {"creator"}),
-        ("owner=mine", {"agency", "closed"}),
+        ("owner=mine", {"agency"}),
+        ("owner=mine&stage=all", {"agency", "closed"}),
         ("owner=none", {"fresh"}),
-        ("end_before=2026-06-30", {"creator", "closed"}),
+        ("end_before=2026-06-30&stage=all", {"creator", "closed"}),
         ("end_after=2026-06-01", {"agency"}),
-        ("end_after=2026-03-01&end_before=2026-05-20", {"creator", "closed"}),
+        ("end_after=2026-03-01&end_before=2026-05-20&stage=all", {"creator", "closed"}),
         ("q=阿花", {"creator"}),
     ],
 )
@@ -149,7 +151,7 @@ def test_stage_order_follows_the_workflow(staff_client, staff_user):
         ("stage", list(WORKFLOW_ORDER)),
         ("-stage", list(WORKFLOW_ORDER)[::-1]),
     ):
-        response = staff_client.get(f"{URL}?o={order}")
+        response = staff_client.get(f"{URL}?o={order}&stage=all")
         assert [c.stage for c in response.context["page"].object_list] == expected
 
 
@@ -216,3 +218,17 @@ def test_partner_cases_partial_is_one_query(staff_user, django_assert_num_querie
         )
     assert html.count("/cases/TC-") == 3
     assert f"?partner={partner.pk}" in html
+
+
+def test_the_list_shows_open_cases_unless_asked_for_all(staff_client, staff_user):
+    staff_client.cookies["django_language"] = "en"
+    open_case(by=staff_user, stage=Stage.NOTICE)
+    closed = open_case(by=staff_user, stage=Stage.CLOSED)
+    response = staff_client.get(URL)
+    listed = [c.pk for c in response.context["cases"]]
+    assert closed.pk not in listed and len(listed) == 1
+    assert response.context["filter"].form["stage"].value() == ["open"]
+    every = staff_client.get(URL, {"stage": "all"})
+    assert closed.pk in [c.pk for c in every.context["cases"]]
+    html = every.content.decode()
+    assert 'size="9"' in html  # every stage choice visible, none cut off
