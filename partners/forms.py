@@ -14,6 +14,7 @@ from core import roles
 from core.validators import DOCUMENT_EXTENSIONS
 from partners.models import Contract, Partner
 from terminations.rules.choices import PenaltyType
+from terminations.rules.clauses import normalise_clause
 
 # Civil Code art. 586: earnest money (定金) may not exceed 20 % of the main contract's value.
 EARNEST_MAX_SHARE = Decimal("0.20")
@@ -183,6 +184,11 @@ class ContractForm(forms.ModelForm):
             "upload the chat records that show the agreement (Civil Code art. 469): "
             "screenshots or an exported PDF."
         )
+        for name in Contract.CLAUSE_FIELDS:
+            self.fields[name].help_text = _(
+                "The number as the contract writes it, e.g. 9.1 (“第 9.1 条” is stored as 9.1); "
+                "other references such as 第九条第一款 are kept as typed."
+            )
         self._show_partner_defaults()
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -264,6 +270,9 @@ class ContractForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        for name in Contract.CLAUSE_FIELDS:
+            if name in cleaned:
+                cleaned[name] = normalise_clause(cleaned[name])
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end <= start:
             self.add_error("end_date", _("The end date must be after the start date."))

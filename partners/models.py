@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import credit_code_validator
 from core.validators import validate_document
 from terminations.rules.choices import CountedFrom, PenaltyType, PeriodUnit
+from terminations.rules.clauses import normalise_clause
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -336,6 +337,13 @@ class Contract(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:contract_detail", args=[self.pk])
+
+    CLAUSE_FIELDS = ("clause_notice", "clause_termination", "clause_penalty", "clause_counting")
+
+    def clean(self) -> None:
+        # "第 9.1 条" is stored as "9.1"; letters add 第…条 / "clause" around a bare number.
+        for name in self.CLAUSE_FIELDS:
+            setattr(self, name, normalise_clause(getattr(self, name)))
 
     @property
     def is_open_ended(self) -> bool:

@@ -17,6 +17,8 @@ from typing import Any
 from django.utils import timezone
 
 from core.models import ShopProfile
+from terminations.rules.clauses import clause_en as ref_en
+from terminations.rules.clauses import clause_zh as ref_zh
 
 SCHEMA = 1
 
@@ -241,14 +243,14 @@ def _basis_paragraphs(kind: str, basis: str, contract: dict | None) -> list[dict
     article_zh, article_en = ARTICLES.get(article_key, ARTICLES["contractual"])
     clause = (contract or {}).get("clause_termination") or ""
     notice_clause = (contract or {}).get("clause_notice") or ""
-    clause_zh = f"本合同第{clause}条" if clause else ""
-    clause_en = f"clause {clause} of the Contract" if clause else ""
+    clause_zh = f"本合同{ref_zh(clause)}" if clause else ""
+    clause_en = f"{ref_en(clause)} of the Contract" if clause else ""
     if notice_clause and notice_clause != clause:
-        clause_zh += f"、第{notice_clause}条" if clause_zh else f"本合同第{notice_clause}条"
+        clause_zh += f"、{ref_zh(notice_clause)}" if clause_zh else f"本合同{ref_zh(notice_clause)}"
         clause_en += (
-            f" and clause {notice_clause}"
+            f" and {ref_en(notice_clause)}"
             if clause_en
-            else f"clause {notice_clause} of the Contract"
+            else f"{ref_en(notice_clause)} of the Contract"
         )
     if clause_zh:
         return [

@@ -197,3 +197,21 @@ def test_mcn_choices_are_mcns_only_and_not_itself():
     choices = set(form.fields["mcn"].queryset)
     assert mcn not in choices and agency not in choices
     assert mcn in set(PartnerForm().fields["mcn"].queryset)
+
+
+def test_contract_form_stores_clause_references_normalised(staff_client):
+    partner = PartnerFactory()
+    data = contract_data(
+        clause_notice="第 9.2 条", clause_termination="9.1条", clause_penalty="附件一第3条"
+    )
+    response = staff_client.post(reverse("partners:contract_create", args=[partner.pk]), data)
+    assert response.status_code == 302
+    contract = Contract.objects.get()
+    assert contract.clause_notice == "9.2"
+    assert contract.clause_termination == "9.1"
+    assert contract.clause_penalty == "附件一第3条"
+
+
+def test_contract_form_hints_how_to_type_a_clause():
+    form = ContractForm(partner=PartnerFactory())
+    assert "9.1" in str(form.fields["clause_termination"].help_text)
