@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
+from core.models import ShopProfile
 from core.validators import DOCUMENT_EXTENSIONS
 from partners.models import Contract, Partner
 from terminations.rules.choices import PenaltyType
@@ -151,6 +152,7 @@ class ContractForm(forms.ModelForm):
             "penalty_type",
             "penalty_value",
             "termination_right_limit_days",
+            "dispute_resolution",
             "clause_notice",
             "clause_termination",
             "clause_penalty",
@@ -190,6 +192,7 @@ class ContractForm(forms.ModelForm):
                 "other references such as 第九条第一款 are kept as typed."
             )
         self._show_partner_defaults()
+        self._prefill_dispute_resolution()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -230,6 +233,7 @@ class ContractForm(forms.ModelForm):
                 "convenience_termination",
                 Row(Column("penalty_type"), Column("penalty_value")),
                 "termination_right_limit_days",
+                "dispute_resolution",
             ),
             Fieldset(
                 _("Clauses"),
@@ -242,6 +246,15 @@ class ContractForm(forms.ModelForm):
             ),
             Fieldset(_("Document"), "signed_document"),
         )
+
+    def _prefill_dispute_resolution(self) -> None:
+        """A new contract starts from the shop's usual forum; staff correct it to what the
+        contract says. Only a pre-fill: a letter prints what is saved on the contract."""
+        if self.instance.pk or self.is_bound:
+            return
+        profile = ShopProfile.load()
+        if profile and profile.dispute_forum:
+            self.initial.setdefault("dispute_resolution", profile.dispute_forum)
 
     def _show_partner_defaults(self) -> None:
         """Empty notice channels fall back to the partner's: show them as placeholder and help."""

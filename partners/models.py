@@ -276,6 +276,15 @@ class Contract(models.Model):
             "The contract's own deadline; empty means one year from when the shop knew (Civil Code art. 564)."
         ),
     )
+    dispute_resolution = models.CharField(
+        _("agreed dispute resolution"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The court or arbitration institution the contract names, as written; empty if the "
+            "contract names none (letters then say disputes follow the contract and the law)."
+        ),
+    )
     clause_notice = models.CharField(_("clause: notice period"), max_length=50, blank=True)
     clause_termination = models.CharField(_("clause: termination right"), max_length=50, blank=True)
     clause_penalty = models.CharField(_("clause: penalty"), max_length=50, blank=True)
