@@ -127,6 +127,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    from terminations.letters.render import body_template
     from terminations.letters.snapshot import build_snapshot
 
     notice = _notice(request, pk, edit=False)
@@ -141,6 +142,7 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "case": notice.case,
             "s": snapshot,
+            "body_template": body_template(snapshot) if snapshot else "",
             "edit_form": forms.NoticeEditForm(
                 initial={
                     "language": notice.language,
