@@ -237,6 +237,8 @@ def _attachments(notice, contract, cooperation: dict[str, Any]) -> list[dict[str
         return items
     if contract is not None and cooperation.get("has_document"):
         items.append({"kind": cooperation["form"], "title": contract.title})
+    if notice.kind == "mutual":
+        return items  # the confirmation records an agreement, not the evidence of a complaint
     for evidence in notice.case.evidence.all():
         if evidence.file:
             items.append({"kind": "evidence", "text": evidence.description})
