@@ -460,3 +460,32 @@ def test_an_old_snapshot_still_previews(agency_case, manager_user, staff_client)
     page = staff_client.get(reverse("terminations:notice_preview", args=[notice.pk]))
     assert page.status_code == 200
     assert "旧句子" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_no_handover_deadline_before_the_letters_own_date(shop_profile, manager_user):
+    case = make_case(contract=_agency_contract(), end_date=datetime.date(2026, 5, 20))
+    text = flat(pdf_text(issue(case, manager_user, kind="termination")))
+    assert "请贵方于本合同解除之日24:00前完成以下交接事项" in text
+    assert "请贵方于2026年5月20日" not in text
+
+
+def test_letter_samples_render_every_kind_and_language_without_a_database(tmp_path):
+    """`make letters`: no `django_db` mark, so any query would fail the test."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("letter_samples", out=str(tmp_path), no_png=True, stdout=out)
+    names = sorted(path.stem for path in tmp_path.glob("*.pdf"))
+    for kind in KINDS:
+        for language in LANGUAGES:
+            assert f"{kind}-{language}" in names
+    for variant in ("creator", "mcn-copied", "chat-cooperation"):
+        assert any(variant in name for name in names), variant
+    assert str(tmp_path) in out.getvalue()
+    mcn = flat(
+        "\n".join(
+            page.extract_text() for page in PdfReader(tmp_path / "variant-mcn-copied-zh.pdf").pages
+        )
+    )
+    assert "抄送" in mcn and "第10.1条" in mcn and "第第" not in mcn
