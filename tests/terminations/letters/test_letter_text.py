@@ -489,3 +489,16 @@ def test_letter_samples_render_every_kind_and_language_without_a_database(tmp_pa
         )
     )
     assert "抄送" in mcn and "第10.1条" in mcn and "第第" not in mcn
+
+
+@pytest.mark.django_db
+def test_preview_names_what_the_letter_still_needs(shop_profile, manager_user, staff_client):
+    from django.urls import reverse
+
+    case = make_case(contract=_agency_contract(), basis=Basis.MUTUAL, agreed_terms="")
+    notice = notice_draft(case=case, by=manager_user, kind="mutual")
+    staff_client.cookies["django_language"] = "en"
+    page = staff_client.get(reverse("terminations:notice_preview", args=[notice.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="letter-missing"' in html and "the agreed terms" in html
