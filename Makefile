@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 APT_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext chromium poppler-utils
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help setup run test test-sqlite test-postgres lint format bench load lock messages
+.PHONY: help setup run test test-sqlite test-postgres lint format bench load lock messages letters
 
 help:
 	@echo "make run    set up, load demo data and serve on http://127.0.0.1:8000"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint   ruff format check and lint"
 	@echo "make bench  performance figures (name value unit)"
 	@echo "make load   bounded load run against gunicorn on loopback"
+	@echo "make letters  sample letters of every kind and language into letter-samples/ (PDF + PNG)"
 
 setup: $(VENV)/.installed
 	@bash scripts/apt_packages.sh $(APT_PACKAGES)
@@ -49,6 +50,11 @@ messages: $(VENV)/.installed
 
 lock:
 	$(VENV)/bin/pip install --quiet uv && $(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python $(PY)
+
+# Sample letters from fixed, unsaved data (no database is read or written), for reviewing the
+# wording in templates/letters/kinds/: a PDF and a PNG per page of each.
+letters: setup
+	@$(PY) manage.py letter_samples --out letter-samples
 
 bench: setup
 	@bash scripts/bench.sh

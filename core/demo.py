@@ -203,8 +203,8 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
     common = {
         "responsible": staff,
         "signed_on": year_ago,
-        "clause_notice": "第 9.2 条",
-        "clause_termination": "第 9.1 条",
+        "clause_notice": "9.2",
+        "clause_termination": "9.1",
     }
     contract(
         agencies[0],
@@ -231,7 +231,7 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         convenience_termination=True,
         penalty_type=PenaltyType.MONTHS,
         penalty_value=Decimal("1"),
-        clause_penalty="第 11.3 条",
+        clause_penalty="11.3",
         **common,
     )
     contract(
@@ -251,7 +251,7 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         convenience_termination=True,
         penalty_type=PenaltyType.PERCENT,
         penalty_value=Decimal("10"),
-        clause_penalty="第 12 条",
+        clause_penalty="12",
         **common,
     )
     contract(
@@ -272,7 +272,7 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         clause_counting="第 15.4 条（期间自发出之日起算）",
         penalty_type=PenaltyType.FIXED,
         penalty_value=Decimal("10000.00"),
-        clause_penalty="第 13 条",
+        clause_penalty="13",
         responsible=staff2,
         signed_on=half_year_ago,
     )
@@ -292,7 +292,7 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         notice_unit=PeriodUnit.MONTHS,
         penalty_type=PenaltyType.FIXED,
         penalty_value=Decimal("30000.00"),
-        clause_penalty="第 8 条",
+        clause_penalty="8",
         **common,
     )
     contract(

@@ -11,9 +11,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
+from core.models import ShopProfile
 from core.validators import DOCUMENT_EXTENSIONS
 from partners.models import Contract, Partner
 from terminations.rules.choices import PenaltyType
+from terminations.rules.clauses import normalise_clause
 
 # Civil Code art. 586: earnest money (定金) may not exceed 20 % of the main contract's value.
 EARNEST_MAX_SHARE = Decimal("0.20")
@@ -151,6 +153,7 @@ class ContractForm(forms.ModelForm):
             "penalty_type",
             "penalty_value",
             "termination_right_limit_days",
+            "dispute_resolution",
             "clause_notice",
             "clause_termination",
             "clause_penalty",
@@ -184,7 +187,13 @@ class ContractForm(forms.ModelForm):
             "upload the chat records that show the agreement (Civil Code art. 469): "
             "screenshots or an exported PDF."
         )
+        for name in Contract.CLAUSE_FIELDS:
+            self.fields[name].help_text = _(
+                "The number as the contract writes it, e.g. 9.1 (“第 9.1 条” is stored as 9.1); "
+                "other references such as 第九条第一款 are kept as typed."
+            )
         self._show_partner_defaults()
+        self._prefill_dispute_resolution()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -225,6 +234,7 @@ class ContractForm(forms.ModelForm):
                 Row(Column("convenience_termination"), Column("convenience_fee_name")),
                 Row(Column("penalty_type"), Column("penalty_value")),
                 "termination_right_limit_days",
+                "dispute_resolution",
             ),
             Fieldset(
                 _("Clauses"),
@@ -237,6 +247,15 @@ class ContractForm(forms.ModelForm):
             ),
             Fieldset(_("Document"), "signed_document"),
         )
+
+    def _prefill_dispute_resolution(self) -> None:
+        """A new contract starts from the shop's usual forum; staff correct it to what the
+        contract says. Only a pre-fill: a letter prints what is saved on the contract."""
+        if self.instance.pk or self.is_bound:
+            return
+        profile = ShopProfile.load()
+        if profile and profile.dispute_forum:
+            self.initial.setdefault("dispute_resolution", profile.dispute_forum)
 
     def _show_partner_defaults(self) -> None:
         """Empty notice channels fall back to the partner's: show them as placeholder and help."""
@@ -265,6 +284,9 @@ class ContractForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        for name in Contract.CLAUSE_FIELDS:
+            if name in cleaned:
+                cleaned[name] = normalise_clause(cleaned[name])
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end <= start:
             self.add_error("end_date", _("The end date must be after the start date."))

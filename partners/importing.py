@@ -112,6 +112,8 @@ CHINESE_HEADERS = {
     "解除权条款": "clause_termination",
     "违约金条款": "clause_penalty",
     "期间计算条款": "clause_counting",
+    "争议解决": "dispute_resolution",
+    "争议解决方式": "dispute_resolution",
 }
 # The template's Chinese header for each field: the first alias listed above.
 TEMPLATE_CHINESE = {}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import credit_code_validator
 from core.validators import validate_document
 from terminations.rules.choices import CountedFrom, PenaltyType, PeriodUnit
+from terminations.rules.clauses import normalise_clause
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -284,6 +285,15 @@ class Contract(models.Model):
             "The contract's own deadline; empty means one year from when the shop knew (Civil Code art. 564)."
         ),
     )
+    dispute_resolution = models.CharField(
+        _("agreed dispute resolution"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The court or arbitration institution the contract names, as written; empty if the "
+            "contract names none (letters then say disputes follow the contract and the law)."
+        ),
+    )
     clause_notice = models.CharField(_("clause: notice period"), max_length=50, blank=True)
     clause_termination = models.CharField(_("clause: termination right"), max_length=50, blank=True)
     clause_penalty = models.CharField(_("clause: penalty"), max_length=50, blank=True)
@@ -345,6 +355,13 @@ class Contract(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:contract_detail", args=[self.pk])
+
+    CLAUSE_FIELDS = ("clause_notice", "clause_termination", "clause_penalty", "clause_counting")
+
+    def clean(self) -> None:
+        # "第 9.1 条" is stored as "9.1"; letters add 第…条 / "clause" around a bare number.
+        for name in self.CLAUSE_FIELDS:
+            setattr(self, name, normalise_clause(getattr(self, name)))
 
     @property
     def is_open_ended(self) -> bool:

@@ -51,10 +51,23 @@ def page_css(snapshot: dict[str, Any]) -> str:
     )
 
 
-def render_html(snapshot: dict[str, Any]) -> str:
+def body_template(snapshot: dict[str, Any]) -> str:
+    """The template of the letter's body: the kind's own (its wording, in both languages), or,
+    for a snapshot frozen before the wording moved to templates, the sentences it carries."""
+    if snapshot.get("schema", 1) < 2:
+        return "letters/_body_v1.html"
     kind = snapshot.get("kind") if snapshot.get("kind") in KINDS else "termination"
+    return f"letters/kinds/{kind}.html"
+
+
+def render_html(snapshot: dict[str, Any]) -> str:
     return render_to_string(
-        f"letters/kinds/{kind}.html", {"s": snapshot, "page_css": mark_safe(page_css(snapshot))}
+        "letters/base.html",
+        {
+            "s": snapshot,
+            "body_template": body_template(snapshot),
+            "page_css": mark_safe(page_css(snapshot)),
+        },
     )
 
 

@@ -49,6 +49,7 @@ from django.utils.translation import gettext as _
 
 from terminations.rules import calendar
 from terminations.rules.choices import CountedFrom, PeriodUnit
+from terminations.rules.clauses import clause_en, clause_zh
 
 MAX_PERIOD = {PeriodUnit.DAYS: 36600, PeriodUnit.MONTHS: 1200, PeriodUnit.WORKDAYS: 10000}
 
@@ -366,11 +367,11 @@ def _clause_note(contract) -> tuple[str, str]:
     zh: list[str] = []
     en: list[str] = []
     if contract.clause_notice:
-        zh.append(f"通知期依据合同第{contract.clause_notice}条")
-        en.append(f"notice period under clause {contract.clause_notice} of the contract")
+        zh.append(f"通知期依据合同{clause_zh(contract.clause_notice)}")
+        en.append(f"notice period under {clause_en(contract.clause_notice)} of the contract")
     if contract.clause_counting:
-        zh.append(f"期间计算方法依据合同第{contract.clause_counting}条")
-        en.append(f"counting rule under clause {contract.clause_counting}")
+        zh.append(f"期间计算方法依据合同{clause_zh(contract.clause_counting)}")
+        en.append(f"counting rule under {clause_en(contract.clause_counting)}")
     if not zh:
         return "", ""
     return "；".join(zh) + "。", en[0][0].upper() + "; ".join(en)[1:] + "."

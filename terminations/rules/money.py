@@ -42,6 +42,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from terminations.rules.choices import PenaltyDirection, PenaltyType
+from terminations.rules.clauses import clause_en, clause_zh
 from terminations.rules.dates import RulesError
 
 CENT = Decimal("0.01")
@@ -196,8 +197,9 @@ def penalty_for_contract(contract, *, direction: str = "") -> MoneyResult:
     if contract.clause_penalty and contract.penalty_type != PenaltyType.NONE:
         return MoneyResult(
             amount=result.amount,
-            explanation_zh=f"依据合同第{contract.clause_penalty}条：" + result.explanation_zh,
-            explanation_en=f"Under clause {contract.clause_penalty} of the contract: "
+            explanation_zh=f"依据合同{clause_zh(contract.clause_penalty)}："
+            + result.explanation_zh,
+            explanation_en=f"Under {clause_en(contract.clause_penalty)} of the contract: "
             + result.explanation_en,
             rule=result.rule,
             direction=result.direction,

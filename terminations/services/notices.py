@@ -37,6 +37,7 @@ from terminations.services.handover import (
 
 __all__ = [
     "DRAFTING_STAGES",
+    "letter_missing_fields",
     "notice_approve",
     "notice_by_verification_code",
     "notice_correct",
@@ -241,6 +242,62 @@ def _new_verification_code() -> str:
             return code
 
 
+def letter_missing_fields(notice: Notice) -> list[str]:
+    """What a letter cannot go out without (DOMAIN.md §6), named as the forms name it. Any other
+    missing value only leaves its sentence out of the letter."""
+    from core.models import ShopProfile
+
+    case = notice.case
+    partner = case.partner
+    contract = case.contract
+    missing: list[str] = []
+    profile = ShopProfile.load()
+    if profile is None or not profile.legal_name.strip():
+        missing.append(_("the shop's legal name (shop profile)"))
+    if profile is None or not profile.credit_code.strip():
+        missing.append(_("the shop's unified social credit code (shop profile)"))
+    addressees = [partner]
+    if partner.kind == partner.Kind.CREATOR and partner.mcn_id:
+        addressees.append(partner.mcn)
+    for party in addressees:
+        if party.kind == party.Kind.CREATOR:
+            if not party.name.strip():
+                missing.append(_("the name of %(partner)s") % {"partner": party})
+        elif not party.company_name.strip():
+            missing.append(_("the company legal name of %(partner)s") % {"partner": party})
+    uses_contract = contract is not None and contract.partner_id == partner.pk
+    if uses_contract:
+        channels = (
+            contract.effective_notice_address,
+            contract.effective_notice_email,
+            contract.effective_notice_messaging,
+        )
+    else:
+        channels = (partner.notice_address, partner.notice_email, partner.notice_messaging)
+    if not any(value.strip() for value in channels):
+        missing.append(
+            _("an address, e-mail or messaging account for notices of %(partner)s")
+            % {"partner": partner}
+        )
+    if contract is None:
+        if not (partner.douyin_id.strip() or partner.buyin_id.strip()):
+            missing.append(
+                _(
+                    "the cooperation's identification (a contract, or the partner's Douyin or Buyin ID)"
+                )
+            )
+    elif contract.written and not (contract.number.strip() and contract.title.strip()):
+        missing.append(_("the contract's number and title"))
+    elif not contract.written and not contract.number.strip():
+        missing.append(_("the cooperation's reference number"))
+    if notice.kind == Notice.Kind.MUTUAL:
+        if not case.agreed_end_date:
+            missing.append(_("the agreed end date"))
+        if not case.agreed_terms.strip():
+            missing.append(_("the agreed terms"))
+    return missing
+
+
 def _check_letter_machinery() -> None:
     problems = missing_letter_requirements()
     if problems:
@@ -271,6 +328,11 @@ def notice_issue(*, notice: Notice, by) -> Notice:
     if errors:
         raise TransitionError(" ".join(errors), anchor=errors[0].anchor)
     require_before_letter_items(case=case, notice=notice)
+    missing = letter_missing_fields(notice)
+    if missing:
+        raise TransitionError(
+            _("The letter cannot be issued without: %(fields)s.") % {"fields": "; ".join(missing)}
+        )
     _check_letter_machinery()
 
     number = f"{case.reference}-L{notice.sequence}-v{notice.version}"

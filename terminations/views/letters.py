@@ -139,13 +139,16 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    from terminations.letters.render import body_template
     from terminations.letters.snapshot import build_snapshot
 
     notice = _notice(request, pk, edit=False)
+    missing: list[str] = []
     if notice.is_issued:
         snapshot = notice.snapshot if notice.origin == Notice.Origin.GENERATED else None
     else:
         snapshot = build_snapshot(notice)
+        missing = notice_services.letter_missing_fields(notice)
     return render(
         request,
         "terminations/notice_preview.html",
@@ -153,6 +156,8 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "case": notice.case,
             "s": snapshot,
+            "body_template": body_template(snapshot) if snapshot else "",
+            "missing": missing,
             "edit_form": forms.NoticeEditForm(
                 initial={
                     "language": notice.language,

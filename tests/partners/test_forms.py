@@ -197,3 +197,39 @@ def test_mcn_choices_are_mcns_only_and_not_itself():
     choices = set(form.fields["mcn"].queryset)
     assert mcn not in choices and agency not in choices
     assert mcn in set(PartnerForm().fields["mcn"].queryset)
+
+
+def test_contract_form_stores_clause_references_normalised(staff_client):
+    partner = PartnerFactory()
+    data = contract_data(
+        clause_notice="第 9.2 条", clause_termination="9.1条", clause_penalty="附件一第3条"
+    )
+    response = staff_client.post(reverse("partners:contract_create", args=[partner.pk]), data)
+    assert response.status_code == 302
+    contract = Contract.objects.get()
+    assert contract.clause_notice == "9.2"
+    assert contract.clause_termination == "9.1"
+    assert contract.clause_penalty == "附件一第3条"
+
+
+def test_contract_form_hints_how_to_type_a_clause():
+    form = ContractForm(partner=PartnerFactory())
+    assert "9.1" in str(form.fields["clause_termination"].help_text)
+
+
+def test_new_contract_form_prefills_the_shops_forum_but_an_existing_one_keeps_its_own():
+    from tests.factories import ShopProfileFactory
+
+    ShopProfileFactory(dispute_forum="杭州市西湖区人民法院")
+    partner = PartnerFactory()
+    assert ContractForm(partner=partner).initial["dispute_resolution"] == "杭州市西湖区人民法院"
+    contract = ContractFactory(partner=partner, dispute_resolution="")
+    assert not ContractForm(partner=partner, instance=contract)["dispute_resolution"].value()
+
+
+def test_contract_form_saves_the_agreed_arbitration(staff_client):
+    partner = PartnerFactory()
+    data = contract_data(dispute_resolution="上海国际仲裁中心")
+    response = staff_client.post(reverse("partners:contract_create", args=[partner.pk]), data)
+    assert response.status_code == 302
+    assert Contract.objects.get().dispute_resolution == "上海国际仲裁中心"

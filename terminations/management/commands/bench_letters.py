@@ -93,7 +93,13 @@ def sample_snapshot() -> dict:
         end_date_explanation_en="Arrival 2026-06-03 + 30 days = 2026-07-03.",
         reasonable_notice_days=30,
         cure_period_days=None,
+        prior_demand_on=None,
+        prior_demand_until=None,
+        no_demand_ground="",
+        no_demand_confirmed_at=None,
+        agreed_on=None,
         agreed_end_date=None,
+        agreed_terms="",
         settlement_lines=_Rows([line]),
         evidence=_Rows([]),
     )

@@ -191,15 +191,25 @@ def test_preview_snapshot_has_no_number(agency_case, manager_user):
     assert snapshot["draft"] and not snapshot["letter_number"]
 
 
-def _end_section(notice) -> dict:
-    snapshot = build_snapshot(notice)
-    return next(section for section in snapshot["sections"] if section["key"] == "end")
+def _end_section(notice) -> dict[str, str]:
+    """The end section's Chinese and English text, as the letter template words it."""
+    import re
+
+    from terminations.letters.render import render_html
+
+    notice.language = "bilingual"
+    html = render_html(build_snapshot(notice))
+    section = re.search(r'<section class="section-end">(.*?)</section>', html, re.S).group(1)
+    # The first paragraph in each language: the rule (the next one states the case's date).
+    zh = re.findall(r"<p>(.*?)</p>", section, re.S)[0]
+    en = re.findall(r'<p class="en" lang="en">(.*?)</p>', section, re.S)[0]
+    return {"zh": zh, "en": en}
 
 
 @pytest.mark.django_db
 def test_end_wording_follows_the_contracts_counting_terms(agency_case, manager_user):
     notice = notice_draft(case=agency_case, by=manager_user, kind="termination")
-    statutory = _end_section(notice)["paragraphs"][0]
+    statutory = _end_section(notice)
     assert "自本通知到达贵方之日起满30日（到达当日不计入；" in statutory["zh"]
     assert "顺延至其后第一个工作日" in statutory["zh"]
 
@@ -209,7 +219,7 @@ def test_end_wording_follows_the_contracts_counting_terms(agency_case, manager_u
     contract.roll_over_rest_days = False
     contract.save()
     notice.case.contract.refresh_from_db()
-    by_dispatch = _end_section(notice)["paragraphs"][0]
+    by_dispatch = _end_section(notice)
     assert (
         "自本通知发出之日起满30日（发出当日计入；期间最后一日为法定休假日的，不予顺延）"
         in (by_dispatch["zh"])
