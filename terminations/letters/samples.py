@@ -24,6 +24,9 @@ class Rows(list):
     def all(self):
         return self
 
+    def exists(self) -> bool:
+        return bool(self)
+
 
 def shop_profile() -> ShopProfile:
     return ShopProfile(
@@ -90,6 +93,7 @@ def _line(kind: str, direction: str, amount: str, description: str, due: date | 
         direction=direction,
         amount=Decimal(amount),
         is_claim=False,
+        paid=False,
         description=description,
         due_on=due,
     )

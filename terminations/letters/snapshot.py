@@ -207,7 +207,6 @@ def _settlement(case, sender: dict[str, str]) -> dict[str, Any]:
         "net": money(net["amount"]),
         "payer": payer,
         "shop_bank": bank,  # only when the partner pays the shop
-        "platform_commissions": case.commissions.exists(),
     }
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 from pypdf import PdfReader
 
 from core.models import ShopProfile
@@ -362,7 +363,11 @@ def _approved(case, manager, kind="termination") -> Notice:
 
 
 def _refused(notice, manager, match: str) -> None:
-    with time_machine.travel(FROZEN, tick=False), pytest.raises(TransitionError, match=match):
+    with (
+        time_machine.travel(FROZEN, tick=False),
+        translation.override("en"),  # the message is matched in English
+        pytest.raises(TransitionError, match=match),
+    ):
         notice_issue(notice=notice, by=manager)
     notice.refresh_from_db()
     assert notice.status == Notice.Status.APPROVED and not notice.pdf and not notice.snapshot
@@ -502,3 +507,40 @@ def test_preview_names_what_the_letter_still_needs(shop_profile, manager_user, s
     html = page.content.decode()
     assert page.status_code == 200
     assert 'id="letter-missing"' in html and "the agreed terms" in html
+
+
+@pytest.mark.django_db
+def test_claims_are_stated_apart_and_paid_lines_left_out(shop_profile, manager_user):
+    case = make_case(
+        contract=_agency_contract(),
+        basis=Basis.BREACH,
+        prior_demand_on=datetime.date(2026, 5, 1),
+        prior_demand_until=datetime.date(2026, 5, 15),
+    )
+    SettlementLine.objects.create(
+        case=case, kind="refund", direction="to_shop", amount=Decimal("1200"), description=""
+    )
+    SettlementLine.objects.create(
+        case=case,
+        kind="penalty",
+        direction="to_shop",
+        amount=Decimal("9000"),
+        description="",
+        is_claim=True,
+    )
+    SettlementLine.objects.create(
+        case=case,
+        kind="fee",
+        direction="to_partner",
+        amount=Decimal("400"),
+        description="已付5月服务费",
+        paid=True,
+        paid_on=datetime.date(2026, 5, 20),
+    )
+    text = flat(pdf_text(issue(case, manager_user, kind="termination")))
+    # The set-off counts the open agreed refund only.
+    assert "相抵后，贵方应向本公司支付人民币1,200.00元" in text
+    # The claim is stated as a claim, apart from the set-off; the paid fee is not listed.
+    assert "此外，本公司依约主张：违约金人民币9,000.00元" in text
+    assert "上述主张不计入前述相抵结果" in text
+    assert "已付5月服务费" not in text
