@@ -214,6 +214,7 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
         if case.stage == Stage.NEGOTIATION
         else None,
         "letter_steps": selectors.letter_next_steps(case),
+        "can_draft_letters": case.stage in services.DRAFTING_STAGES,
     }
     if roles.can_edit(user):
         context.update(

@@ -51,3 +51,14 @@ def test_a_clerk_sees_why_the_managers_move_waits(staff_client, staff_user):
     text = box(staff_client, case)
     assert "ask a manager" in text
     assert "Not yet: The end date 2026-06-10 has not passed yet." in text
+
+
+def test_the_draft_button_appears_from_the_notice_stage_on(staff_client, staff_user):
+    staff_client.cookies["django_language"] = "en"
+    case = open_case(by=staff_user, basis=Basis.OPEN_ENDED)
+    url = reverse("terminations:notice_new", args=[case.reference])
+    page = staff_client.get(case.get_absolute_url()).content.decode()
+    assert url not in page and "Letters are drafted from the notice stage on." in page
+    case = open_case(by=staff_user, stage=Stage.NOTICE, basis=Basis.OPEN_ENDED)
+    url = reverse("terminations:notice_new", args=[case.reference])
+    assert url in staff_client.get(case.get_absolute_url()).content.decode()
