@@ -8,6 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from core.models import CalendarDay, CalendarYear, ShopProfile
 
 
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose lookup of a number too large for the database (SQLite raises
+    OverflowError) is an invalid choice, not a 500."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
 class ShopProfileForm(forms.ModelForm):
     class Meta:
         model = ShopProfile

@@ -82,3 +82,13 @@ class UploadValidator:
 
 validate_document = UploadValidator()
 validate_image = UploadValidator(IMAGE_EXTENSIONS)
+
+
+def row_id(value: object) -> int | None:
+    """A database row id from a querystring or form value, or None when it is not one: not a
+    whole number, or too large for a 64-bit integer column (SQLite raises OverflowError)."""
+    text = str(value).strip()
+    if not text.isdigit() or not text.isascii():
+        return None
+    number = int(text)
+    return number if 0 < number < 2**63 else None

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -140,6 +141,11 @@ class Partner(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.status == self.Status.ARCHIVED
+
+
+# The longest notice period a contract may name, per unit (ten years): anything longer is a typo,
+# and date arithmetic on it would overflow.
+PERIOD_MAX = {"days": 3660, "months": 120, "workdays": 2500}
 
 
 class ContractQuerySet(models.QuerySet):
@@ -362,6 +368,19 @@ class Contract(models.Model):
         # "第 9.1 条" is stored as "9.1"; letters add 第…条 / "clause" around a bare number.
         for name in self.CLAUSE_FIELDS:
             setattr(self, name, normalise_clause(getattr(self, name)))
+        errors = {}
+        for field, unit_field in (
+            ("notice_period", "notice_unit"),
+            ("non_renewal_period", "non_renewal_unit"),
+        ):
+            period, unit = getattr(self, field), getattr(self, unit_field)
+            most = PERIOD_MAX.get(unit)
+            if period is not None and most is not None and period > most:
+                errors[field] = _(
+                    "A period of at most %(max)s %(unit)s: check the number and the unit."
+                ) % {"max": most, "unit": PeriodUnit(unit).label}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_open_ended(self) -> bool:

@@ -165,6 +165,15 @@ def filter_lapse_before(queryset: QuerySet, day: date) -> QuerySet:
     return queryset.filter(pk__in=ids)
 
 
+def _shifted(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held within the dates Python can represent: a contract stored
+    with an absurd period must not crash the dashboard (an OverflowError is a 500)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def _offsets(period: int, unit: str) -> tuple[int, int]:
     """(least, most) days between a cut-off and the end of the term, for a period and unit."""
     if unit == PeriodUnit.MONTHS:
@@ -193,8 +202,8 @@ def renewal_candidates_q(contracts: QuerySet, *, today: date, until: date) -> Q:
             non_renewal_unit=nr_unit,
             notice_period=period,
             notice_unit=unit,
-            end_date__gte=today + timedelta(days=least),
-            end_date__lte=until + timedelta(days=most),
+            end_date__gte=_shifted(today, least),
+            end_date__lte=_shifted(until, most),
         )
     return Q(auto_renews=True, end_date__gt=today) & q
 
@@ -225,8 +234,8 @@ def _rough_window(end: date, period: int, unit: str) -> tuple[date, date]:
             return date.min, end
         return nominal - timedelta(days=12), nominal
     if unit == PeriodUnit.WORKDAYS:
-        return end - timedelta(days=period * 2 + 30), end - timedelta(days=period)
-    return end - timedelta(days=period + 12), end - timedelta(days=period)
+        return _shifted(end, -(period * 2 + 30)), _shifted(end, -period)
+    return _shifted(end, -(period + 12)), _shifted(end, -period)
 
 
 @dataclass

@@ -277,6 +277,9 @@ def _send_mail(*, to: str, language: str, subject: str, template: str, context: 
         context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
+        # A subject is one header line: a line break typed into a partner's name would make
+        # every send fail (BadHeaderError) and the reminder be retried forever.
+        subject = " ".join(str(subject).split())
         message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
         message.attach_alternative(html, "text/html")
         message.send()

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import validate_document
+from core.forms import SafeModelChoiceField
+from core.validators import row_id, validate_document
 from partners.models import Contract, Partner
 from terminations.models import (
     Commission,
@@ -51,11 +52,11 @@ def _not_in_future(value, message) -> None:
 class CaseOpenForm(forms.ModelForm):
     """Open a case against one partner, on one of its contracts or (creators) without one."""
 
-    partner = forms.ModelChoiceField(
+    partner = SafeModelChoiceField(
         label=_("partner"),
         queryset=Partner.objects.exclude(status=Partner.Status.ARCHIVED).order_by("name"),
     )
-    contract = forms.ModelChoiceField(
+    contract = SafeModelChoiceField(
         label=_("contract"),
         queryset=Contract.objects.select_related("partner").order_by("partner__name", "number"),
         required=False,
@@ -74,9 +75,10 @@ class CaseOpenForm(forms.ModelForm):
             # Only the chosen partner's contracts are offered (all stay valid on a bad id).
             if isinstance(partner_id, Partner):
                 partner_id = partner_id.pk
-            if str(partner_id).isdigit():
+            partner_id = row_id(partner_id)
+            if partner_id:
                 self.fields["contract"].queryset = self.fields["contract"].queryset.filter(
-                    partner_id=int(partner_id)
+                    partner_id=partner_id
                 )
 
     def clean_learned_on(self):

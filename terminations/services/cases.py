@@ -83,6 +83,10 @@ __all__ = [
 ]
 
 # What the assessment may set, at opening or later.
+# An agreed end date further off than this is a typo (and due dates counted from it would
+# overflow the calendar).
+AGREED_END_MAX_DAYS = 3660
+
 ASSESSMENT_FIELDS = frozenset(
     {
         "reason_category",
@@ -840,6 +844,13 @@ def agreement_record(
         raise TransitionError(
             _("The agreed end date %(end)s is before the agreement (%(on)s).")
             % {"end": agreed_end_date, "on": agreed_on}
+        )
+    if (agreed_end_date - agreed_on).days > AGREED_END_MAX_DAYS:
+        raise TransitionError(
+            _(
+                "The agreed end date %(end)s is more than ten years after the agreement: check the year."
+            )
+            % {"end": agreed_end_date}
         )
     case = lock_case(case)
     if case.stage not in (Stage.ASSESSMENT, Stage.NEGOTIATION, Stage.NOTICE):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import roles
+from core.validators import row_id
 from partners.models import Contract, Partner
 from terminations import selectors, services, transitions
 from terminations.filters import CaseFilter
@@ -143,11 +144,14 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 return redirect(case)
     else:
         initial = {}
-        partner_id, contract_id = request.GET.get("partner", ""), request.GET.get("contract", "")
-        if partner_id.isdigit():
-            initial["partner"] = Partner.objects.filter(pk=int(partner_id)).first()
-        if contract_id.isdigit():
-            contract = Contract.objects.filter(pk=int(contract_id)).first()
+        partner_id, contract_id = (
+            row_id(request.GET.get("partner", "")),
+            row_id(request.GET.get("contract", "")),
+        )
+        if partner_id:
+            initial["partner"] = Partner.objects.filter(pk=partner_id).first()
+        if contract_id:
+            contract = Contract.objects.filter(pk=contract_id).first()
             if contract:
                 initial["contract"] = contract
                 initial.setdefault("partner", contract.partner)
