@@ -8,12 +8,9 @@ keeps them JSON-serialisable for the session between preview and confirmation.
 import csv
 import datetime
 import io
-import itertools
 import secrets
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import PurePath
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -22,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import spreadsheets
 from partners.forms import ContractForm, PartnerForm
 from partners.models import Contract, Partner
 
@@ -178,52 +176,11 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-# --- Reading the file ---------------------------------------------------------------------
-
-
-def _read_csv(raw: bytes) -> list[list[str]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            # Excel on Chinese Windows saves CSV in GB18030/GBK.
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(
-                _("The CSV file is not in UTF-8 text; save it as “CSV UTF-8”.")
-            ) from None
-    return [list(row) for row in csv.reader(io.StringIO(text))]
-
-
-def _read_xlsx(raw: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise forms.ValidationError(_("The file is not a readable XLSX workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        return [list(row) for row in itertools.islice(rows, MAX_ROWS + 2)]
-    finally:
-        workbook.close()
-
-
 def parse_table(name: str, raw: bytes, kind: str) -> list[dict[str, str]]:
     """The rows of an uploaded table as {field name: text}; raises ValidationError on a bad file."""
-    suffix = PurePath(name).suffix.lower()
-    if suffix == ".csv":
-        table = _read_csv(raw)
-    elif suffix == ".xlsx":
-        table = _read_xlsx(raw)
-    else:
-        raise forms.ValidationError(_("Upload a CSV or XLSX file."))
-    table = [row for row in table if any(_cell_text(cell) for cell in row)]
-    if not table:
-        raise forms.ValidationError(_("The file is empty."))
-    header, body = table[0], table[1:]
-    fields = [_field_for_header(_cell_text(cell), kind) for cell in header]
+    # Bounded: size, rows, columns, cells, and an XLSX's declared unpacked size (issue 15).
+    header, body = spreadsheets.read_table(name, raw, max_rows=MAX_ROWS, to_text=_cell_text)
+    fields = [_field_for_header(cell, kind) for cell in header]
     required = (
         {"name", "kind"} if kind == PARTNERS else {"partner", "number", "title", "start_date"}
     )
@@ -244,7 +201,7 @@ def parse_table(name: str, raw: bytes, kind: str) -> list[dict[str, str]]:
         row = {}
         for field_name, cell in zip(fields, cells, strict=False):
             if field_name:
-                row[field_name] = _cell_text(cell)
+                row[field_name] = cell
         rows.append(row)
     return rows
 

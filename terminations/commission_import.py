@@ -17,29 +17,24 @@ updated, refused) is the service's business: `terminations.services.commissions`
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import itertools
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import spreadsheets
 from terminations.models import Commission
 from terminations.rules.money import yuan
 
-MAX_BYTES = 5 * 1024 * 1024  # the uploaded file
 MAX_ROWS = 5000  # data rows
-MAX_COLUMNS = 200
-MAX_CELL_CHARS = 2000  # any cell, read or not
-MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024  # XLSX: the sum its zip members declare
-MAX_ZIP_MEMBERS = 500
+# The file's bounds are the shared reader's.
+MAX_BYTES = spreadsheets.MAX_BYTES
+MAX_COLUMNS = spreadsheets.MAX_COLUMNS
+MAX_CELL_CHARS = spreadsheets.MAX_CELL_CHARS
 
 # (field, label): what a column may be mapped to. Nothing else is read.
 TARGETS: tuple[tuple[str, object], ...] = (
@@ -93,20 +88,6 @@ def _normalise(text: str) -> str:
     return str(text or "").strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return format(Decimal(repr(value)).normalize(), "f")
-    return str(value).strip()
-
-
 # --- Reading the file ---------------------------------------------------------------------
 
 
@@ -116,117 +97,10 @@ class Table:
     body: list[list[str]]
 
 
-def _check_cells(cells: list[str], line: int) -> None:
-    if len(cells) > MAX_COLUMNS:
-        raise forms.ValidationError(
-            _("Row %(line)d has more than %(max)d columns."),
-            params={"line": line, "max": MAX_COLUMNS},
-        )
-    for cell in cells:
-        if len(cell) > MAX_CELL_CHARS:
-            raise forms.ValidationError(
-                _("A cell in row %(line)d is longer than %(max)d characters."),
-                params={"line": line, "max": MAX_CELL_CHARS},
-            )
-
-
-def _bounded_rows(rows, *, limit: int) -> list[list[str]]:
-    """The non-empty rows as text, refusing the file as soon as it passes the limits."""
-    table: list[list[str]] = []
-    for line, raw in enumerate(rows, start=1):
-        cells = [_cell_text(cell) for cell in raw]
-        _check_cells(cells, line)
-        if not any(cells):
-            continue
-        table.append(cells)
-        if len(table) > limit + 1:  # the header and one row too many
-            raise forms.ValidationError(
-                _("At most %(max)d rows can be imported at once."), params={"max": MAX_ROWS}
-            )
-    return table
-
-
-def _read_csv(raw: bytes) -> list[list[str]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            # Excel on Chinese Windows saves CSV in GB18030/GBK.
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(
-                _("The CSV file is not in UTF-8 text; save it as “CSV UTF-8”.")
-            ) from None
-    if "\x00" in text:
-        raise forms.ValidationError(_("The CSV file is not text (it contains NUL bytes)."))
-    reader = csv.reader(io.StringIO(text))
-    try:
-        return _bounded_rows(reader, limit=MAX_ROWS)
-    except csv.Error as error:
-        if "field larger than field limit" in str(error):
-            # The csv module's own bound (131,072 characters) is far above ours.
-            raise forms.ValidationError(
-                _("A cell in row %(line)d is longer than %(max)d characters."),
-                params={"line": reader.line_num, "max": MAX_CELL_CHARS},
-            ) from None
-        raise forms.ValidationError(_("The CSV file is malformed and cannot be read.")) from None
-
-
-def _check_zip(raw: bytes) -> None:
-    """Refuse an XLSX whose zip members declare more than the bound, before openpyxl opens it."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise forms.ValidationError(_("The file is not a readable XLSX workbook.")) from None
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise forms.ValidationError(_("The file is not a readable XLSX workbook."))
-    declared = sum(member.file_size for member in members)
-    if declared > MAX_UNCOMPRESSED_BYTES:
-        raise forms.ValidationError(
-            _("The workbook unpacks to more than %(max)d MB; export fewer orders at a time."),
-            params={"max": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)},
-        )
-
-
-def _read_xlsx(raw: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    if not raw.startswith(b"PK\x03\x04"):
-        raise forms.ValidationError(_("The file is not a readable XLSX workbook."))
-    _check_zip(raw)
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a broken workbook
-        raise forms.ValidationError(_("The file is not a readable XLSX workbook.")) from None
-    try:
-        if not workbook.worksheets:
-            raise forms.ValidationError(_("The file is empty."))
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        # A sheet can declare a million empty rows: stop well after the limit either way.
-        return _bounded_rows(itertools.islice(rows, MAX_ROWS * 4 + 100), limit=MAX_ROWS)
-    except forms.ValidationError:
-        raise
-    except Exception:
-        raise forms.ValidationError(_("The file is not a readable XLSX workbook.")) from None
-    finally:
-        workbook.close()
-
-
 def read_table(name: str, raw: bytes) -> Table:
-    """The header row and the data rows of an uploaded export; ValidationError on a bad file."""
-    suffix = PurePath(name or "").suffix.lower()
-    if len(raw) > MAX_BYTES:
-        raise forms.ValidationError(_("The file is too large; the limit is 5 MB."))
-    if suffix == ".csv":
-        table = _read_csv(raw)
-    elif suffix == ".xlsx":
-        table = _read_xlsx(raw)
-    else:
-        raise forms.ValidationError(_("Upload a CSV or XLSX file."))
-    if not table:
-        raise forms.ValidationError(_("The file is empty."))
-    header, body = table[0], table[1:]
+    """The header row and the data rows of an uploaded export; ValidationError on a bad file
+    (the bounds are core.spreadsheets')."""
+    header, body = spreadsheets.read_table(name, raw, max_rows=MAX_ROWS)
     if not body:
         raise forms.ValidationError(_("The file has a header row but no data rows."))
     return Table(header=header, body=body)

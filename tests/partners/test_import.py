@@ -261,3 +261,51 @@ def test_import_refuses_other_methods(staff_client):
     assert (
         staff_client.post(reverse("partners:import_template", args=["partners"])).status_code == 405
     )
+
+
+def _bomb_xlsx() -> SimpleUploadedFile:
+    """A real workbook whose shared strings unpack to 70 MB while the file stays small (F3)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    workbook = Workbook()
+    workbook.active.append(["kind", "name"])
+    workbook.active.append(["agency", "x"])
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            bomb.writestr(item, source.read(item.filename))
+        bomb.writestr("xl/padding.xml", b"a" * (70 * 1024 * 1024))
+    return SimpleUploadedFile("bomb.xlsx", out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        pytest.param(
+            _csv("kind,name\nagency," + "长" * 200_000 + "\n"), "longer than", id="F5-cell"
+        ),
+        pytest.param(_csv("kind,name\nagency,\x00x\n"), "NUL", id="nul-bytes"),
+        pytest.param(
+            SimpleUploadedFile("a.xlsx", b"PK\x03\x04" + b"\x00" * 64), "XLSX", id="F5-broken-xlsx"
+        ),
+    ],
+)
+def test_hostile_files_are_refused_within_bounds(staff_client, upload, message):
+    staff_client.cookies["django_language"] = "en"
+    response = _preview(staff_client, "partners", upload)
+    assert response.status_code == 200
+    errors = " ".join(response.context["upload_form"].errors["file"])
+    assert message in errors, errors
+    assert not Partner.objects.exists()
+
+
+def test_f3_a_decompression_bomb_is_refused_before_it_is_opened(staff_client):
+    staff_client.cookies["django_language"] = "en"
+    upload = _bomb_xlsx()
+    assert upload.size < 1024 * 1024
+    response = _preview(staff_client, "partners", upload)
+    errors = " ".join(response.context["upload_form"].errors["file"])
+    assert "unpacks to more than 60 MB" in errors
