@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.fonts import missing_glyphs, missing_letter_requirements
 from core.validators import validate_document
-from terminations.models import Basis, CaseEvent, Notice, Stage, TerminationCase
+from terminations.models import FINAL_STAGES, Basis, CaseEvent, Notice, Stage, TerminationCase
 from terminations.services._base import (
     TransitionError,
     lock_case,
@@ -500,7 +500,22 @@ def notice_upload_scan(*, notice: Notice, by, file) -> Notice:
     case, notice = _lock_notice(notice)
     if not notice.is_issued:
         raise TransitionError(_("Upload the signed copy after the letter has been issued."))
+    if case.stage in FINAL_STAGES:
+        raise TransitionError(
+            _("The case is %(stage)s: its letters' evidence no longer changes.")
+            % {"stage": case.get_stage_display()}
+        )
+    if notice.scanned_copy:
+        # Evidence is kept, not replaced: for a letter drafted outside the desk the scan is the
+        # only copy there is.
+        raise TransitionError(
+            _("Letter %(number)s already has its stamped copy; evidence is kept, not replaced.")
+            % {"number": notice.number_or_draft}
+        )
     _validated_file(file, _("signed copy"))
+    file.seek(0)
+    digest = hashlib.sha256(file.read()).hexdigest()
+    file.seek(0)
     notice.scanned_copy.save(file.name, file, save=False)
     notice.save(update_fields=["scanned_copy"])
     record_event(
@@ -508,7 +523,7 @@ def notice_upload_scan(*, notice: Notice, by, file) -> Notice:
         actor=by,
         kind=CaseEvent.Kind.SCAN_UPLOADED,
         message=notice.number_or_draft,
-        data={"notice": notice.pk},
+        data={"notice": notice.pk, "sha256": digest, "size": notice.scanned_copy.size},
     )
     return notice
 

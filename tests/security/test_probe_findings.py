@@ -76,3 +76,35 @@ def test_f7_a_line_break_in_a_partners_name_does_not_stop_the_reminders(staff_us
     [message] = [m for m in mail.outbox if m.to == [staff_user.email]]
     assert "\n" not in message.subject and "\r" not in message.subject
     assert message.bcc == []
+
+
+def test_f1_a_stamped_copy_is_kept_not_replaced_and_its_hash_recorded(staff_user):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from terminations.models import CaseEvent, Notice, Stage
+    from terminations.services import notice_upload_scan
+    from tests.terminations.factories import PDF_BYTES, issue_letter, place_in_stage
+
+    case = place_in_stage(open_case(by=staff_user, basis="contractual"), Stage.NOTICE)
+    letter = issue_letter(case)
+    Notice.objects.filter(pk=letter.pk).update(scanned_copy="")
+    letter.refresh_from_db()
+
+    def scan(name: str = "scan.pdf"):
+        return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+    notice_upload_scan(notice=letter, by=staff_user, file=scan())
+    event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.SCAN_UPLOADED)
+    assert event.data["sha256"] == hashlib.sha256(PDF_BYTES).hexdigest()
+    kept = Notice.objects.get(pk=letter.pk).scanned_copy.name
+    with pytest.raises(TransitionError):
+        notice_upload_scan(notice=letter, by=staff_user, file=scan("other.pdf"))
+    assert Notice.objects.get(pk=letter.pk).scanned_copy.name == kept
+    # A closed case's evidence no longer changes at all.
+    other = issue_letter(case)
+    Notice.objects.filter(pk=other.pk).update(scanned_copy="")
+    place_in_stage(case, Stage.CLOSED)
+    with pytest.raises(TransitionError):
+        notice_upload_scan(notice=other, by=staff_user, file=scan())
