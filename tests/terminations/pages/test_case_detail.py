@@ -2,6 +2,7 @@ from datetime import date
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from terminations.models import Delivery, HandoverItem, Notice, SettlementLine, Stage
 from tests.factories import ContractFactory
@@ -89,13 +90,23 @@ def test_deadline_falls_back_to_lapse_of_the_right(staff_client, staff_user):
     assert deadline.on == date(2027, 3, 1)
 
 
-def test_manager_only_action_shown_disabled_for_staff(staff_client, staff_user):
-    staff_client.cookies["django_language"] = "en"
+def test_actions_a_role_cannot_take_are_hidden_and_explained(
+    staff_client, viewer_client, staff_user
+):
     case = open_case(by=staff_user, stage=Stage.REVIEW)
+    close_form = reverse("terminations:case_action", args=[case.reference, "close"])
+    staff_client.cookies["django_language"] = "en"
     response = staff_client.get(case.get_absolute_url())
     close = next(a for a in response.context["actions"] if a.action == "close")
     assert not close.allowed
-    assert "Only a manager may do this." in response.content.decode()
+    html = response.content.decode()
+    assert close_form not in html  # no disabled button: the next-step box says who closes
+    assert "Close the case: ask a manager — only managers may do this." in html
+    viewer_html = viewer_client.get(case.get_absolute_url()).content.decode()
+    assert close_form not in viewer_html
+    assert reverse("terminations:case_action", args=[case.reference, "withdraw"]) not in (
+        viewer_html
+    )
 
 
 def _busy_case(staff_user, events: int, rows: int):
