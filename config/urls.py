@@ -13,9 +13,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("", include("terminations.urls")),
     path("", include("config.urls_dashboard")),
+    # Uploads through a role-checked view, in development and production alike (never served
+    # directly from MEDIA_ROOT by the web server).
+    path(settings.MEDIA_URL.lstrip("/") + "<path:path>", core_views.media_file, name="media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

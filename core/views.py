@@ -1,12 +1,15 @@
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from core import roles
@@ -68,3 +71,20 @@ def shop_profile_edit(request: HttpRequest) -> HttpResponse:
         for field in form.fields.values():
             field.disabled = True
     return render(request, "core/shop_profile.html", {"form": form, "editable": editable})
+
+
+@require_GET
+def media_file(request: HttpRequest, path: str) -> FileResponse:
+    """An uploaded file (signed contract, evidence, attachment, confirmation, letter) for anyone
+    who may read cases: every link to an upload works in production too, and MEDIA_ROOT is never
+    served by the web server without a log-in and a role (issue 15, F10). Always a download."""
+    if not roles.can_view(request.user):
+        raise PermissionDenied
+    name = PurePosixPath(path)
+    if name.is_absolute() or ".." in name.parts or not path or "\x00" in path:
+        raise Http404
+    try:
+        handle = default_storage.open(str(name), "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, ValueError, OSError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=name.name)
