@@ -260,11 +260,17 @@ def cure_period_end(case: TerminationCase) -> tuple[Notice, DateResult] | None:
     if not proven:
         return None
     (arrival, _dispatched, _refused), notice = min(proven, key=lambda pair: pair[0][0])
+    result = _cure_period(case, notice, arrival)
+    return (notice, result) if result is not None else None
+
+
+def _cure_period(case: TerminationCase, notice: Notice, arrival: date) -> DateResult | None:
+    """A cure notice's period counted from its arrival (the notice's days, else the case's)."""
     days = notice.cure_period_days or case.cure_period_days
     if not days:
         return None
     roll = case.contract.roll_over_rest_days if case.contract_id else True
-    return notice, notice_period_end(start=arrival, period=days, unit="days", roll=roll)
+    return notice_period_end(start=arrival, period=days, unit="days", roll=roll)
 
 
 def end_date_for_case(case: TerminationCase) -> EndDate | None:
@@ -306,18 +312,16 @@ def end_date_for_case(case: TerminationCase) -> EndDate | None:
         start = dispatched if case.contract.notice_counted_from == "dispatch" else arrival
         result = notice_end_for_contract(contract=case.contract, start=start)
     elif basis == Basis.BREACH:
-        cure_days = notice.cure_period_days or case.cure_period_days
-        if notice.kind == Notice.Kind.CURE and cure_days:
-            roll = case.contract.roll_over_rest_days if case.contract_id else True
-            result = notice_period_end(start=arrival, period=cure_days, unit="days", roll=roll)
+        cure = _cure_period(case, notice, arrival) if notice.kind == Notice.Kind.CURE else None
+        if cure is not None:
             result = replace(
-                result,
-                rule="民法典第563条、第565条；" + result.rule,
+                cure,
+                rule="民法典第563条、第565条；" + cure.rule,
                 explanation_zh="对方在催告通知给予的履行期限内未履行（已记录），合同自期限届满时"
-                "解除（民法典第563条、第565条第1款）。" + result.explanation_zh,
+                "解除（民法典第563条、第565条第1款）。" + cure.explanation_zh,
                 explanation_en="The partner did not cure within the period the cure notice "
                 "gave (recorded), so the contract ends when that period runs out (Civil Code "
-                "arts. 563, 565 ¶1). " + result.explanation_en,
+                "arts. 563, 565 ¶1). " + cure.explanation_en,
             )
         else:
             result = _same_day(

@@ -166,7 +166,7 @@ def _breach_claim(case: TerminationCase, contract: Contract) -> dict[str, Any] |
     )
 
 
-EXPOSURE_ZH = "本店可能需向合作方支付（风险敞口，经理确认后方记为本店债务）。"
+EXPOSURE_ZH = "本店可能需向合作方支付（风险敞口，主管确认后方记为本店债务）。"
 EXPOSURE_EN = " The shop may owe it (an exposure: a debt only once a manager confirms it)."
 
 
