@@ -316,6 +316,15 @@ HOLIDAYS_CONFIRMED_THROUGH = env_int("TERMINATIONS_HOLIDAYS_CONFIRMED_THROUGH", 
 DECISION_DEMAND_REASONABLE_DAYS = env_int("TERMINATIONS_DECISION_DEMAND_REASONABLE_DAYS", 30)
 # Days after an order's receipt before Douyin settles a creator's commission (no fixed public figure).
 COMMISSION_SETTLEMENT_DAYS = env_int("TERMINATIONS_COMMISSION_SETTLEMENT_DAYS", 15)
+# Days a letter may take to arrive, per delivery method: a termination date a letter fixes must
+# be no earlier than the rule's end for a dispatch on the day of issue arriving after the
+# slowest channel the partner can be reached by (DOMAIN.md §6).
+DELIVERY_BUFFER_DAYS = {
+    "courier": env_int("TERMINATIONS_DELIVERY_BUFFER_COURIER_DAYS", 5),
+    "email": env_int("TERMINATIONS_DELIVERY_BUFFER_EMAIL_DAYS", 1),
+    "platform": env_int("TERMINATIONS_DELIVERY_BUFFER_MESSAGING_DAYS", 1),
+    "in_person": 0,
+}
 # Days after dispatch with no recorded arrival before the owner is reminded.
 ARRIVAL_REMINDER_DAYS = env_int("TERMINATIONS_ARRIVAL_REMINDER_DAYS", 5)
 # Optional group webhook (WeCom, DingTalk or Feishu) for reminders.

@@ -122,8 +122,18 @@ def _open(
 
 
 def _basis_for(slot: _Slot) -> dict:
-    if slot.contract is not None:
+    if slot.contract is not None and slot.contract.convenience_termination:
         return {"basis": Basis.CONTRACTUAL}
+    if slot.contract is not None:
+        # No right to end it for convenience: the contractual right rests on an agreed cause.
+        return {
+            "basis": Basis.CONTRACTUAL,
+            "agreed_cause": "连续三个月店铺GMV低于合同约定的月度保底GMV。",
+            "agreed_cause_en": (
+                "The shop's GMV stayed below the contract's monthly minimum three months running."
+            ),
+            "agreed_cause_clause": slot.contract.clause_termination or "9.2",
+        }
     return {"basis": Basis.OPEN_ENDED, "reasonable_notice_days": 30}
 
 

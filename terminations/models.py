@@ -191,6 +191,42 @@ class TerminationCase(models.Model):
         _("outcome of the cure notice"), max_length=10, choices=CureOutcome, blank=True
     )
     cure_outcome_on = models.DateField(_("outcome recorded for"), null=True, blank=True)
+    # A contractual right to end the contract when an agreed cause occurs (约定解除事由, art. 562
+    # ¶2): which cause, under which clause, with evidence; a manager confirms it at approval.
+    agreed_cause = models.TextField(
+        _("the agreed cause that occurred"),
+        blank=True,
+        help_text=_(
+            "For a contractual right without a right to end for convenience: the cause the "
+            "contract names (e.g. GMV below the agreed floor three months running), as it occurred."
+        ),
+    )
+    agreed_cause_en = models.TextField(
+        _("the agreed cause (English, for English letters)"), blank=True
+    )
+    agreed_cause_clause = models.CharField(
+        _("clause naming the cause"),
+        max_length=50,
+        blank=True,
+        help_text=_("As typed in the contract, e.g. 9.2 or 第九条第二款."),
+    )
+    agreed_cause_evidence = models.FileField(
+        _("evidence of the agreed cause"),
+        upload_to="cases/evidence/%Y/",
+        blank=True,
+        validators=[validate_document],
+    )
+    agreed_cause_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agreed cause confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agreed_cause_confirmed_at = models.DateTimeField(
+        _("agreed cause confirmed at"), null=True, blank=True
+    )
     entrustment_confirmed = models.BooleanField(
         _("staff confirm the contract is an entrustment contract"), default=False
     )
@@ -258,6 +294,7 @@ class TerminationCase(models.Model):
     agreed_on = models.DateField(_("agreement reached on"), null=True, blank=True)
     agreed_end_date = models.DateField(_("agreed end date"), null=True, blank=True)
     agreed_terms = models.TextField(_("agreed terms (settlement, handover)"), blank=True)
+    agreed_terms_en = models.TextField(_("agreed terms (English, for English letters)"), blank=True)
     countersigned_confirmation = models.FileField(
         _("countersigned confirmation"),
         upload_to="cases/confirmations/%Y/",
@@ -588,6 +625,9 @@ class SettlementLine(models.Model):
         help_text=_("E.g. a penalty claimed from the partner for breach."),
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
+    description_en = models.CharField(
+        _("description (English, for English letters)"), max_length=300, blank=True
+    )
     # The contract clause (or rule) the line follows, and the suggestion it was added from.
     clause = models.CharField(_("clause"), max_length=100, blank=True)
     suggestion = models.CharField(_("added from suggestion"), max_length=20, blank=True)
@@ -784,7 +824,20 @@ class Notice(models.Model):
     )
     language = models.CharField(_("language"), max_length=10, choices=Language, default=Language.ZH)
     facts = models.TextField(_("facts (as the letter states them)"), blank=True)
+    facts_en = models.TextField(_("facts (English)"), blank=True)
     demands = models.TextField(_("particular demands"), blank=True)
+    demands_en = models.TextField(_("particular demands (English)"), blank=True)
+    # A termination date fixed in the letter (DOMAIN.md §6): no earlier than the rule allows for
+    # a dispatch on the day of issue plus a delivery buffer; the later of the two governs.
+    fixed_end_date = models.DateField(
+        _("fixed termination date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. The letter then says the contract ends on this date, or at the end of "
+            "the notice period after arrival if that is later."
+        ),
+    )
     cure_period_days = models.PositiveSmallIntegerField(
         _("cure period (days)"), null=True, blank=True
     )

@@ -73,3 +73,6 @@ class ContractFactory(factory.django.DjangoModelFactory):
     contract_value = Decimal("240000.00")
     monthly_fee = Decimal("20000.00")
     notice_period = 30
+    # The shop may end it by notice (a right for convenience), as the typical agency contract
+    # the tests assume; tests of the agreed-cause path turn it off.
+    convenience_termination = True

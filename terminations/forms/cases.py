@@ -134,6 +134,10 @@ class AssessmentForm(forms.ModelForm):
             "basis",
             "prior_demand_on",
             "prior_demand_until",
+            "agreed_cause",
+            "agreed_cause_clause",
+            "agreed_cause_evidence",
+            "agreed_cause_en",
             "entrustment_confirmed",
             "reasonable_notice_days",
             "cure_period_days",
@@ -148,6 +152,8 @@ class AssessmentForm(forms.ModelForm):
             "prior_demand_until": DATE,
             "facts": forms.Textarea(attrs={"rows": 4}),
             "risk_notes": SHORT_TEXT,
+            "agreed_cause": SHORT_TEXT,
+            "agreed_cause_en": SHORT_TEXT,
         }
 
     def clean(self) -> dict:
@@ -161,6 +167,11 @@ class AssessmentForm(forms.ModelForm):
             self.add_error(
                 "entrustment_confirmed",
                 _("Only confirm an entrustment contract when that is the basis."),
+            )
+        if (cleaned.get("agreed_cause") or "").strip() and basis and basis != "contractual":
+            self.add_error(
+                "agreed_cause",
+                _("An agreed cause only applies to the contractual-right basis."),
             )
         if cleaned.get("cure_period_days") and basis and basis != "breach":
             self.add_error("cure_period_days", _("A cure period only applies to breach."))
@@ -222,6 +233,12 @@ class AgreementForm(forms.Form):
     agreed_on = forms.DateField(label=_("agreement reached on"), widget=DATE)
     agreed_end_date = forms.DateField(label=_("agreed end date"), widget=DATE)
     terms = forms.CharField(label=_("agreed terms (settlement, handover)"), widget=SHORT_TEXT)
+    terms_en = forms.CharField(
+        label=_("agreed terms in English"),
+        widget=SHORT_TEXT,
+        required=False,
+        help_text=_("Needed for an English or bilingual confirmation."),
+    )
     confirmation = forms.FileField(
         label=_("countersigned confirmation"),
         required=False,
@@ -256,7 +273,15 @@ class HandoverWaiveForm(forms.Form):
 class SettlementLineForm(forms.ModelForm):
     class Meta:
         model = SettlementLine
-        fields = ["kind", "direction", "amount", "description", "due_on", "is_claim"]
+        fields = [
+            "kind",
+            "direction",
+            "amount",
+            "description",
+            "description_en",
+            "due_on",
+            "is_claim",
+        ]
         widgets = {"due_on": DATE}
 
     def clean(self) -> dict:

@@ -13,6 +13,15 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+FIXED_LABEL = _("fixed termination date (optional, the manager decides)")
+FIXED_HELP = _(
+    "Only for a termination notice or a notice ending an open-ended cooperation. The letter "
+    "then ends the contract on this date, or at the end of the notice period after arrival if "
+    "that is later. It must be no earlier than the rule allows for a letter issued today plus "
+    "the delivery time."
+)
+
+
 class NoticeDraftForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind of letter"), choices=Notice.Kind.choices)
     language = forms.ChoiceField(
@@ -24,11 +33,26 @@ class NoticeDraftForm(forms.Form):
         required=False,
         help_text=_("Empty: the facts recorded on the case."),
     )
+    facts_en = forms.CharField(
+        label=_("facts in English"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Needed for an English or bilingual letter."),
+    )
     demands = forms.CharField(
         label=_("particular demands"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    demands_en = forms.CharField(
+        label=_("particular demands in English"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Needed for an English or bilingual letter."),
+    )
     cure_period_days = forms.IntegerField(
         label=_("cure period (days)"), min_value=1, max_value=365, required=False
+    )
+    fixed_end_date = forms.DateField(
+        label=FIXED_LABEL, widget=DateInput, required=False, help_text=FIXED_HELP
     )
     withdraws = forms.ModelChoiceField(
         label=_("letter to withdraw"), queryset=Notice.objects.none(), required=False
@@ -55,11 +79,42 @@ class NoticeEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
     )
+    facts_en = forms.CharField(
+        label=_("facts in English"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("Needed for an English or bilingual letter."),
+    )
     demands = forms.CharField(
         label=_("particular demands"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    demands_en = forms.CharField(
+        label=_("particular demands in English"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Needed for an English or bilingual letter."),
+    )
     cure_period_days = forms.IntegerField(
         label=_("cure period (days)"), min_value=1, max_value=365, required=False
+    )
+    fixed_end_date = forms.DateField(
+        label=FIXED_LABEL, widget=DateInput, required=False, help_text=FIXED_HELP
+    )
+
+    @classmethod
+    def initial_for(cls, notice: Notice) -> dict:
+        return {name: getattr(notice, name) for name in cls.base_fields}
+
+
+class ApproveForm(forms.Form):
+    """A manager approves a draft; a termination resting on an agreed cause needs the cause
+    confirmed in the same step (the box is shown only then)."""
+
+    confirm_agreed_cause = forms.BooleanField(
+        label=_(
+            "I confirm that the agreed cause occurred, under the clause and with the evidence recorded on the case"
+        ),
+        required=False,
     )
 
 

@@ -87,7 +87,14 @@ def _agency_contract(partner: Partner, *, open_ended: bool = False) -> Contract:
     return contract
 
 
-def _line(kind: str, direction: str, amount: str, description: str, due: date | None = None):
+def _line(
+    kind: str,
+    direction: str,
+    amount: str,
+    description: str,
+    due: date | None = None,
+    description_en: str = "",
+):
     return SimpleNamespace(
         kind=kind,
         direction=direction,
@@ -95,6 +102,7 @@ def _line(kind: str, direction: str, amount: str, description: str, due: date | 
         is_claim=False,
         paid=False,
         description=description,
+        description_en=description_en,
         due_on=due,
     )
 
@@ -104,6 +112,7 @@ def _case(partner, contract, *, basis: str, reference: str = "TC-2026-00042", **
         "reference": reference,
         "partner": partner,
         "contract": contract,
+        "contract_id": 1 if contract is not None else None,
         "basis": basis,
         "facts": "",
         "end_date": date(2026, 7, 3),
@@ -121,8 +130,22 @@ def _case(partner, contract, *, basis: str, reference: str = "TC-2026-00042", **
         "agreed_on": None,
         "agreed_end_date": None,
         "agreed_terms": "",
+        "agreed_terms_en": "",
+        "agreed_cause": "",
+        "agreed_cause_en": "",
+        "agreed_cause_clause": "",
+        "agreed_cause_evidence": None,
         "settlement_lines": Rows(
-            [_line("refund", "to_shop", "12345.67", "预付6月服务费", date(2026, 7, 15))]
+            [
+                _line(
+                    "refund",
+                    "to_shop",
+                    "12345.67",
+                    "预付6月服务费",
+                    date(2026, 7, 15),
+                    "June service fee paid in advance",
+                )
+            ]
         ),
         "evidence": Rows(
             [SimpleNamespace(file="cases/evidence/gmv.pdf", description="GMV 周报截图")]
@@ -138,7 +161,13 @@ def _notice(case, kind: str, language: str, **extra):
         "kind": kind,
         "language": language,
         "facts": "2026年3月至5月，贵方运营的店铺GMV连续三个月下降超过30%，且多次未按约定提交周报。",
+        "facts_en": (
+            "From March to May 2026 the GMV of the shop you ran fell by more than 30% three "
+            "months running, and you repeatedly failed to submit the agreed weekly reports."
+        ),
         "demands": "",
+        "demands_en": "",
+        "fixed_end_date": None,
         "cure_period_days": 15 if kind == "cure" else None,
         "withdraws": None,
         "withdraws_id": None,
@@ -177,8 +206,25 @@ def agency_notice(kind: str, language: str):
                 "2. 乙方保证金人民币30,000.00元于交接完成后10个工作日内退还；\n"
                 "3. 除本确认函约定外，双方就本合同再无其他争议。"
             ),
+            agreed_terms_en=(
+                "1. Party A refunds the prepaid September service fee of CNY 20,000.00 by "
+                "15 September 2026;\n"
+                "2. Party B's deposit of CNY 30,000.00 is returned within 10 working days after "
+                "the handover is complete;\n"
+                "3. Save as this confirmation provides, no other dispute remains between the "
+                "parties under the Contract."
+            ),
             settlement_lines=Rows(
-                [_line("deposit", "to_partner", "30000.00", "退还保证金", date(2026, 9, 15))]
+                [
+                    _line(
+                        "deposit",
+                        "to_partner",
+                        "30000.00",
+                        "退还保证金",
+                        date(2026, 9, 15),
+                        "Return of the deposit",
+                    )
+                ]
             ),
         )
         return _notice(case, kind, language, facts="")
@@ -189,13 +235,42 @@ def agency_notice(kind: str, language: str):
             kind,
             language,
             facts="贵方自2026年5月10日起停止直播排期，至今未恢复，违反本合同第5.2条的约定。",
+            facts_en=(
+                "Since 10 May 2026 you have scheduled no live streams and have not resumed "
+                "them, in breach of clause 5.2 of the Contract."
+            ),
             demands="恢复每周不少于5场直播，并提交5月10日以来的运营数据周报。",
+            demands_en=(
+                "Resume at least 5 live streams a week and submit the weekly operating "
+                "reports since 10 May."
+            ),
         )
     case = _case(agency, contract, basis="contractual")
     if kind == "withdrawal":
         letter = _withdrawn_letter(case)
         return _notice(case, kind, language, facts="", withdraws=letter, withdraws_id=1)
     return _notice(case, kind, language)
+
+
+def agreed_cause_notice(language: str = "zh"):
+    """A contract without a right to end for convenience, ended for the agreed cause it names,
+    with a termination date fixed in the letter (the later of it and the period governs)."""
+    agency = _agency()
+    contract = _agency_contract(agency)
+    contract.convenience_termination = False
+    case = _case(
+        agency,
+        contract,
+        basis="contractual",
+        agreed_cause="2026年3月至5月店铺GMV连续三个月低于合同约定的月度保底GMV（50万元）。",
+        agreed_cause_en=(
+            "The shop's GMV stayed below the agreed monthly minimum of CNY 500,000 three months "
+            "running, from March to May 2026."
+        ),
+        agreed_cause_clause="9.2",
+        agreed_cause_evidence="cases/evidence/gmv.pdf",
+    )
+    return _notice(case, "termination", language, fixed_end_date=date(2026, 7, 31))
 
 
 def creator_notice(language: str = "zh"):
@@ -304,3 +379,5 @@ def samples() -> Iterator[tuple[str, object]]:
     yield "variant-mcn-copied-zh", mcn_notice("zh")
     yield "variant-chat-cooperation-zh", chat_notice("zh")
     yield "variant-chat-cooperation-en", chat_notice("en")
+    yield "variant-agreed-cause-fixed-date-zh", agreed_cause_notice("zh")
+    yield "variant-agreed-cause-fixed-date-bilingual", agreed_cause_notice("bilingual")

@@ -131,6 +131,7 @@ def _cooperation(contract, partner, sender: dict[str, str]) -> dict[str, Any]:
         "buyin_id": partner.buyin_id,
         "has_document": bool(contract.signed_document),
         "convenience_termination": contract.convenience_termination,
+        "convenience_fee_name": contract.convenience_fee_name.strip(),
         "clause_termination_zh": clause_zh(contract.clause_termination),
         "clause_termination_en": clause_en(contract.clause_termination),
         "clause_notice_zh": clause_zh(contract.clause_notice),
@@ -158,9 +159,32 @@ def _end(case, issued_on: date) -> dict[str, Any]:
         "confirmed": case.end_date_confirmed,
         "explanation_zh": case.end_date_explanation_zh,
         "explanation_en": case.end_date_explanation_en,
-        # A deadline is never printed before the letter's own date.
-        "usable_as_deadline": bool(end and end >= issued_on),
         "reasonable_notice_days": case.reasonable_notice_days,
+    }
+
+
+def _fixed(notice) -> dict[str, str]:
+    """The termination date the letter fixes, if the manager chose one (the later of it and the
+    rule's end governs); the letter's only date of the end that is not agreed."""
+    day = notice.fixed_end_date
+    return {
+        "date": day.isoformat() if day else "",
+        "date_zh": zh_date(day),
+        "date_en": en_date(day),
+    }
+
+
+def _agreed_cause(case) -> dict[str, str]:
+    from terminations.services.notices import agreed_cause_needed
+
+    if not agreed_cause_needed(case) or not case.agreed_cause.strip():
+        return {}
+    return {
+        "text": case.agreed_cause.strip(),
+        "text_en": case.agreed_cause_en.strip(),
+        "clause_zh": clause_zh(case.agreed_cause_clause),
+        "clause_en": clause_en(case.agreed_cause_clause),
+        "has_evidence": bool(case.agreed_cause_evidence),
     }
 
 
@@ -186,6 +210,7 @@ def _settlement(case, sender: dict[str, str]) -> dict[str, Any]:
             "kind": line.kind,
             "direction": line.direction,
             "description": line.description,
+            "description_en": line.description_en,
             "amount": money(line.amount),
             "claim": line.is_claim,
             "due_zh": zh_date(line.due_on),
@@ -238,6 +263,8 @@ def _attachments(notice, contract, cooperation: dict[str, Any]) -> list[dict[str
         items.append({"kind": cooperation["form"], "title": contract.title})
     if notice.kind == "mutual":
         return items  # the confirmation records an agreement, not the evidence of a complaint
+    if notice.kind == "termination" and _agreed_cause(notice.case).get("has_evidence"):
+        items.append({"kind": "agreed_cause"})
     for evidence in notice.case.evidence.all():
         if evidence.file:
             items.append({"kind": "evidence", "text": evidence.description})
@@ -279,8 +306,12 @@ def build_snapshot(
         "copy_to": copy_to,
         "cooperation": cooperation,
         "facts": notice.facts.strip(),
+        "facts_en": notice.facts_en.strip(),
         "demands": notice.demands.strip(),
+        "demands_en": notice.demands_en.strip(),
         "end": _end(case, issued_on),
+        "fixed": _fixed(notice),
+        "agreed_cause": _agreed_cause(case),
         "breach": _breach(case),
         "cure_days": notice.cure_period_days or case.cure_period_days,
         "agreed": {
@@ -289,6 +320,7 @@ def build_snapshot(
             "on_zh": zh_date(case.agreed_on),
             "on_en": en_date(case.agreed_on),
             "terms": case.agreed_terms.strip(),
+            "terms_en": case.agreed_terms_en.strip(),
         },
         "settlement": _settlement(case, sender),
         "withdrawn": _withdrawn(notice),

@@ -40,6 +40,7 @@ from terminations.models import (
     Stage,
     TerminationCase,
 )
+from terminations.rules.clauses import normalise_clause
 from terminations.services._base import (
     Refusal,
     TransitionError,
@@ -78,6 +79,7 @@ __all__ = [
     "case_update_assessment",
     "case_withdraw",
     "cases_open_for_creators",
+    "contractual_basis_refusal",
     "negotiation_log",
     "precondition_errors",
 ]
@@ -98,6 +100,10 @@ ASSESSMENT_FIELDS = frozenset(
         "basis",
         "prior_demand_on",
         "prior_demand_until",
+        "agreed_cause",
+        "agreed_cause_en",
+        "agreed_cause_clause",
+        "agreed_cause_evidence",
         "entrustment_confirmed",
         "reasonable_notice_days",
         "cure_period_days",
@@ -212,7 +218,12 @@ def case_open(
         learned_on=learned_on,
         **assessment,
     )
+    case.agreed_cause_clause = normalise_clause(case.agreed_cause_clause)
     _clean_case_fields(case, {"reason_category", "facts", "learned_on", *assessment})
+    if case.basis == Basis.CONTRACTUAL:
+        refusal = contractual_basis_refusal(case)
+        if refusal:
+            raise TransitionError(refusal, anchor=refusal.anchor)
     case.reference = _next_reference(local_today().year)
     try:
         with transaction.atomic():
@@ -330,17 +341,40 @@ def _basis_errors(case: TerminationCase, *, skipping: bool) -> list[str]:
                     "assessment",
                 )
             )
-    elif case.basis == Basis.CONTRACTUAL and not case.contract_id:
-        errors.append(
-            Refusal(
-                _(
-                    "A contractual right needs a contract: link the contract or choose another "
-                    "basis."
-                ),
-                "assessment",
-            )
-        )
+    elif case.basis == Basis.CONTRACTUAL:
+        refusal = contractual_basis_refusal(case)
+        if refusal:
+            errors.append(refusal)
     return errors
+
+
+def contractual_basis_refusal(case: TerminationCase) -> Refusal | None:
+    """The contractual-right basis (art. 562 ¶2) needs a contract that gives the shop a right
+    to end it for convenience, or an agreed cause recorded on the case (DOMAIN.md §3). The
+    refusal names the bases that fit this case instead."""
+    contract = case.contract
+    if contract is not None and (contract.convenience_termination or case.agreed_cause.strip()):
+        return None
+    fitting = [str(Basis.MUTUAL.label), str(Basis.BREACH.label)]
+    if contract is None or contract.end_date is None:
+        fitting.append(str(Basis.OPEN_ENDED.label))
+    if case.partner.kind == Partner.Kind.AGENCY and contract is not None:
+        fitting.append(str(Basis.ENTRUSTMENT.label))
+    if contract is None:
+        text = _(
+            "A contractual right needs a contract: link the contract, or choose a basis that "
+            "fits: %(bases)s."
+        )
+    else:
+        text = _(
+            "Contract %(number)s gives the shop no right to end it for convenience, and no "
+            "agreed cause (约定解除事由) is recorded. Record the agreed cause that occurred, its "
+            "clause and evidence, or choose a basis that fits: %(bases)s."
+        )
+    return Refusal(
+        text % {"number": contract.number if contract else "", "bases": "; ".join(fitting)},
+        "assessment",
+    )
 
 
 def _handover_errors(case: TerminationCase) -> list[str]:
@@ -716,9 +750,21 @@ def case_update_assessment(*, case: TerminationCase, by, **fields: Any) -> Termi
                 "it before changing the basis."
             )
         )
+    if "agreed_cause_clause" in changed:
+        changed["agreed_cause_clause"] = normalise_clause(changed["agreed_cause_clause"])
     previous = {name: _jsonable(getattr(case, name)) for name in changed}
     for name, value in changed.items():
         setattr(case, name, value)
+    if {"agreed_cause", "agreed_cause_clause", "agreed_cause_evidence"} & set(changed):
+        # A manager's confirmation covers the cause as it stood: a changed cause needs a new one.
+        case.agreed_cause_confirmed_by = None
+        case.agreed_cause_confirmed_at = None
+        changed["agreed_cause_confirmed_by"] = None
+        changed["agreed_cause_confirmed_at"] = None
+    if case.basis == Basis.CONTRACTUAL and ({"basis", "agreed_cause"} & set(changed)):
+        refusal = contractual_basis_refusal(case)
+        if refusal:
+            raise TransitionError(refusal, anchor=refusal.anchor)
     _clean_case_fields(case, changed)
     case.save(update_fields=[*changed, "updated_at"])
     record_event(
@@ -830,6 +876,7 @@ def agreement_record(
     agreed_on: date,
     agreed_end_date: date,
     terms: str,
+    terms_en: str = "",
     confirmation=None,
 ) -> TerminationCase:
     require_editor(by)
@@ -870,7 +917,15 @@ def agreement_record(
     case.agreed_on = agreed_on
     case.agreed_end_date = agreed_end_date
     case.agreed_terms = terms
-    fields = ["basis", "agreed_on", "agreed_end_date", "agreed_terms", "updated_at"]
+    case.agreed_terms_en = terms_en.strip()
+    fields = [
+        "basis",
+        "agreed_on",
+        "agreed_end_date",
+        "agreed_terms",
+        "agreed_terms_en",
+        "updated_at",
+    ]
     if confirmation:
         case.countersigned_confirmation = confirmation
         fields.append("countersigned_confirmation")

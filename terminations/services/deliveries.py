@@ -39,6 +39,7 @@ from terminations.services.handover import (
 )
 
 __all__ = [
+    "FIXED_DATE_KINDS",
     "TERMINATION_KINDS",
     "case_recompute_end_date",
     "cure_period_end",
@@ -46,10 +47,13 @@ __all__ = [
     "delivery_record_dispatch",
     "delivery_record_refusal",
     "end_date_for_case",
+    "rule_end",
 ]
 
 # Letters whose arrival ends the cooperation (a mutual confirmation and a withdrawal do not).
 TERMINATION_KINDS = (Notice.Kind.TERMINATION, Notice.Kind.CURE, Notice.Kind.OPEN_ENDED)
+# Letters that may fix a termination date (a cure notice's date depends on the cure).
+FIXED_DATE_KINDS = (Notice.Kind.TERMINATION, Notice.Kind.OPEN_ENDED)
 
 
 def _check_date(day: date, *, label: str) -> None:
@@ -273,38 +277,16 @@ def _cure_period(case: TerminationCase, notice: Notice, arrival: date) -> DateRe
     return notice_period_end(start=arrival, period=days, unit="days", roll=roll)
 
 
-def end_date_for_case(case: TerminationCase) -> EndDate | None:
-    """The end of the cooperation as the facts recorded so far prove it, or None."""
-    if case.basis == Basis.MUTUAL:
-        if not case.agreed_end_date or not case.countersigned_confirmation:
-            return None
-        day = case.agreed_end_date
-        return EndDate(
-            _same_day(
-                day,
-                zh=f"双方协商一致解除合同（民法典第562条第1款），约定终止日为{day.isoformat()}。",
-                en=f"Ended by mutual agreement (Civil Code art. 562 ¶1) on the agreed date {day.isoformat()}.",
-                rule="民法典第562条第1款",
-            ),
-            None,
-            False,
-        )
-    letters = (
-        Notice.objects.filter(case=case, status=Notice.Status.ISSUED, kind__in=TERMINATION_KINDS)
-        .prefetch_related("deliveries")
-        .order_by("sequence", "version")
-    )
-    if case.cure_outcome != CureOutcome.NOT_CURED:
-        # A cure notice is a conditional termination: it ends the contract only once staff
-        # record that the partner did not cure within the period (DOMAIN.md §3).
-        letters = letters.exclude(kind=Notice.Kind.CURE)
-    proven = [(p, n) for n in letters if (p := _proof(n))]
-    if not proven:
-        return None
-    # The earliest proven arrival wins; a real arrival beats a refusal on the same day.
-    (arrival, dispatched, refused_only), notice = min(
-        proven, key=lambda pair: (pair[0][0], pair[0][2], pair[1].sequence)
-    )
+def rule_end(
+    case: TerminationCase,
+    notice: Notice,
+    *,
+    arrival: date,
+    dispatched: date,
+    refused_only: bool = False,
+) -> DateResult | None:
+    """When ``notice`` ends the cooperation by the rule its basis applies, had it been sent on
+    ``dispatched`` and reached the partner (or been refused) on ``arrival``. No fixed date."""
     proof_zh = "拒收日" if refused_only else "到达日"
     proof_en = "Refused" if refused_only else "Arrival"
     basis = case.basis
@@ -352,6 +334,74 @@ def end_date_for_case(case: TerminationCase) -> EndDate | None:
         )
     else:
         return None
+    return result
+
+
+def _with_fixed_date(result: DateResult, fixed: date) -> DateResult:
+    """A letter that fixes a termination date ends the cooperation on that date, or at the end
+    of the rule's period if that is later (DOMAIN.md §6: the later one governs)."""
+    if fixed > result.end:
+        return replace(
+            result,
+            end=fixed,
+            nominal=fixed,
+            rolled=False,
+            confirmed=True,
+            explanation_zh=result.explanation_zh
+            + f"函件载明的解除日{fixed.isoformat()}晚于上述日期，以较晚者{fixed.isoformat()}为准。",
+            explanation_en=result.explanation_en
+            + f" The letter fixes {fixed.isoformat()}, which is later: the later date governs.",
+        )
+    return replace(
+        result,
+        explanation_zh=result.explanation_zh
+        + f"函件载明的解除日{fixed.isoformat()}早于上述日期（通知到达较晚），以较晚者"
+        f"{result.end.isoformat()}为准。",
+        explanation_en=result.explanation_en
+        + f" The letter fixes {fixed.isoformat()}, but the notice arrived too late for it: the "
+        f"later date {result.end.isoformat()} governs.",
+    )
+
+
+def end_date_for_case(case: TerminationCase) -> EndDate | None:
+    """The end of the cooperation as the facts recorded so far prove it, or None."""
+    if case.basis == Basis.MUTUAL:
+        if not case.agreed_end_date or not case.countersigned_confirmation:
+            return None
+        day = case.agreed_end_date
+        return EndDate(
+            _same_day(
+                day,
+                zh=f"双方协商一致解除合同（民法典第562条第1款），约定终止日为{day.isoformat()}。",
+                en=f"Ended by mutual agreement (Civil Code art. 562 ¶1) on the agreed date {day.isoformat()}.",
+                rule="民法典第562条第1款",
+            ),
+            None,
+            False,
+        )
+    letters = (
+        Notice.objects.filter(case=case, status=Notice.Status.ISSUED, kind__in=TERMINATION_KINDS)
+        .prefetch_related("deliveries")
+        .order_by("sequence", "version")
+    )
+    if case.cure_outcome != CureOutcome.NOT_CURED:
+        # A cure notice is a conditional termination: it ends the contract only once staff
+        # record that the partner did not cure within the period (DOMAIN.md §3).
+        letters = letters.exclude(kind=Notice.Kind.CURE)
+    proven = [(p, n) for n in letters if (p := _proof(n))]
+    if not proven:
+        return None
+    # The earliest proven arrival wins; a real arrival beats a refusal on the same day.
+    (arrival, dispatched, refused_only), notice = min(
+        proven, key=lambda pair: (pair[0][0], pair[0][2], pair[1].sequence)
+    )
+    result = rule_end(
+        case, notice, arrival=arrival, dispatched=dispatched, refused_only=refused_only
+    )
+    if result is None:
+        return None
+    if notice.fixed_end_date and notice.kind in FIXED_DATE_KINDS:
+        result = _with_fixed_date(result, notice.fixed_end_date)
     if refused_only:
         result = replace(
             result,

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,15 +22,26 @@ from django.utils.translation import gettext as _
 
 from core.fonts import missing_glyphs, missing_letter_requirements
 from core.validators import validate_document
-from terminations.models import FINAL_STAGES, Basis, CaseEvent, Notice, Stage, TerminationCase
+from terminations.models import (
+    FINAL_STAGES,
+    Basis,
+    CaseEvent,
+    Delivery,
+    Notice,
+    Stage,
+    TerminationCase,
+)
 from terminations.services._base import (
+    Refusal,
     TransitionError,
+    local_today,
     lock_case,
     record_event,
     require_editor,
     require_manager,
 )
 from terminations.services.breach import breach_letter_errors
+from terminations.services.deliveries import FIXED_DATE_KINDS, rule_end
 from terminations.services.handover import (
     handover_recompute_due_dates,
     require_before_letter_items,
@@ -37,6 +49,10 @@ from terminations.services.handover import (
 
 __all__ = [
     "DRAFTING_STAGES",
+    "agreed_cause_needed",
+    "delivery_buffer_days",
+    "earliest_fixed_end",
+    "letter_missing_english",
     "letter_missing_fields",
     "notice_approve",
     "notice_by_verification_code",
@@ -60,7 +76,17 @@ KINDS_FOR_BASIS = {
     Basis.OPEN_ENDED: (Notice.Kind.OPEN_ENDED,),
     Basis.MUTUAL: (Notice.Kind.MUTUAL,),
 }
-EDITABLE_FIELDS = ("facts", "demands", "language", "cure_period_days")
+EDITABLE_FIELDS = (
+    "facts",
+    "facts_en",
+    "demands",
+    "demands_en",
+    "language",
+    "cure_period_days",
+    "fixed_end_date",
+)
+# A fixed termination date further off than this is a typo.
+FIXED_END_MAX_DAYS = 3660
 # Unambiguous characters for the printed verification code (no 0/O, 1/I/L).
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -118,6 +144,134 @@ def _check_kind(
         raise TransitionError(" ".join(errors), anchor=errors[0].anchor)
 
 
+def agreed_cause_needed(case: TerminationCase) -> bool:
+    """A contractual right that is not a right to end for convenience: it rests on an agreed
+    cause (约定解除事由) that staff record and a manager confirms (DOMAIN.md §3)."""
+    return (
+        case.basis == Basis.CONTRACTUAL
+        and case.contract_id is not None
+        and not case.contract.convenience_termination
+    )
+
+
+# How each channel a letter may go by maps to a delivery method (and its buffer setting).
+_CHANNEL_METHODS = (("address", "courier"), ("email", "email"), ("messaging", "platform"))
+
+
+def delivery_buffer_days(case: TerminationCase) -> tuple[int, str]:
+    """(days, method): the longest delivery buffer among the channels the letter can go by
+    (``TERMINATIONS_DELIVERY_BUFFER_DAYS``), so that a fixed date survives the slowest one."""
+    partner, contract = case.partner, case.contract
+    if contract is not None and contract.partner_id == partner.pk:
+        values = {
+            "address": contract.effective_notice_address,
+            "email": contract.effective_notice_email,
+            "messaging": contract.effective_notice_messaging,
+        }
+    else:
+        values = {
+            "address": partner.notice_address,
+            "email": partner.notice_email,
+            "messaging": partner.notice_messaging,
+        }
+    buffers = settings.DELIVERY_BUFFER_DAYS
+    methods = [method for channel, method in _CHANNEL_METHODS if values[channel].strip()]
+    methods = methods or ["courier"]
+    method = max(methods, key=lambda m: buffers.get(m, 0))
+    return buffers.get(method, 0), method
+
+
+def earliest_fixed_end(notice: Notice, *, today: date | None = None) -> date | None:
+    """The earliest termination date a letter may fix: the rule's end for a dispatch today
+    (the day of issue) that arrives after the delivery buffer. None where the rule cannot be
+    applied yet (no basis, no contract)."""
+    today = today or local_today()
+    days, _method = delivery_buffer_days(notice.case)
+    result = rule_end(notice.case, notice, arrival=today + timedelta(days=days), dispatched=today)
+    return result.end if result is not None else None
+
+
+def _check_fixed_date(notice: Notice, *, against_today: bool) -> None:
+    fixed = notice.fixed_end_date
+    if fixed is None:
+        return
+    if notice.kind not in FIXED_DATE_KINDS:
+        raise TransitionError(
+            _(
+                "Only a termination notice or a notice ending an open-ended cooperation may fix "
+                "a termination date; leave the date empty."
+            )
+        )
+    today = local_today()
+    if fixed < today or (fixed - today).days > FIXED_END_MAX_DAYS:
+        raise TransitionError(
+            _("The fixed termination date %(date)s must be between today and ten years ahead.")
+            % {"date": fixed.isoformat()}
+        )
+    if not against_today:
+        return
+    earliest = earliest_fixed_end(notice, today=today)
+    if earliest is not None and fixed < earliest:
+        days, method = delivery_buffer_days(notice.case)
+        raise TransitionError(
+            _(
+                "The fixed termination date %(date)s is too early: a letter issued today and "
+                "delivered within %(days)d days (%(method)s) ends no earlier than %(earliest)s "
+                "by the rule. Choose %(earliest)s or later, or leave the date empty."
+            )
+            % {
+                "date": fixed.isoformat(),
+                "days": days,
+                "method": dict(Delivery.Method.choices)[method],
+                "earliest": earliest.isoformat(),
+            }
+        )
+
+
+def letter_missing_english(notice: Notice) -> list[str]:
+    """The free texts an English or bilingual letter prints in English: each one typed in
+    Chinese needs its English text (names, addresses and identifiers print as registered)."""
+    if notice.language == Notice.Language.ZH:
+        return []
+    case = notice.case
+    missing: list[str] = []
+    if notice.kind != Notice.Kind.WITHDRAWAL:
+        if notice.facts.strip() and not notice.facts_en.strip():
+            missing.append(_("the facts in English"))
+        if notice.demands.strip() and not notice.demands_en.strip():
+            missing.append(_("the particular demands in English"))
+    if notice.kind == Notice.Kind.MUTUAL and not case.agreed_terms_en.strip():
+        missing.append(_("the agreed terms in English"))
+    if (
+        notice.kind == Notice.Kind.TERMINATION
+        and agreed_cause_needed(case)
+        and not case.agreed_cause_en.strip()
+    ):
+        missing.append(_("the agreed cause in English"))
+    if notice.kind in (Notice.Kind.TERMINATION, Notice.Kind.OPEN_ENDED, Notice.Kind.MUTUAL):
+        from terminations.services.settlement import settlement_net
+
+        net = settlement_net(case=case)
+        untranslated = [
+            line.description
+            for line in [*net["open"], *net["claims"]]
+            if line.description.strip()
+            and not line.description_en.strip()
+            # a fee named as the contract names it prints as that name
+            and not (
+                line.kind == line.Kind.TERMINATION_FEE
+                and case.contract_id
+                and line.description.strip() == case.contract.convenience_fee_name.strip()
+            )
+        ]
+        if untranslated:
+            missing.append(
+                _("the English description of the settlement lines: %(lines)s")
+                % {"lines": "; ".join(untranslated)}
+            )
+    return missing
+
+
 def _next_sequence(case: TerminationCase) -> int:
     return (Notice.objects.filter(case=case).aggregate(m=Max("sequence"))["m"] or 0) + 1
 
@@ -131,8 +285,11 @@ def notice_draft(
     language: str = Notice.Language.ZH,
     facts: str = "",
     demands: str = "",
+    facts_en: str = "",
+    demands_en: str = "",
     cure_period_days: int | None = None,
     withdraws: Notice | None = None,
+    fixed_end_date: date | None = None,
 ) -> Notice:
     require_editor(by)
     case = lock_case(case)
@@ -142,18 +299,23 @@ def notice_draft(
     if kind == Notice.Kind.CURE:
         cure_period_days = cure_period_days or case.cure_period_days
     _check_kind(case=case, kind=kind, withdraws=withdraws, cure_days=cure_period_days)
-    notice = Notice.objects.create(
+    notice = Notice(
         case=case,
         kind=kind,
         sequence=_next_sequence(case),
         version=1,
         language=language,
         facts=facts.strip() or case.facts,
+        facts_en=facts_en.strip(),
         demands=demands.strip(),
+        demands_en=demands_en.strip(),
+        fixed_end_date=fixed_end_date,
         cure_period_days=cure_period_days if kind == Notice.Kind.CURE else None,
         withdraws=withdraws if kind == Notice.Kind.WITHDRAWAL else None,
         drafted_by=by,
     )
+    _check_fixed_date(notice, against_today=True)
+    notice.save()
     record_event(
         case=case,
         actor=by,
@@ -193,6 +355,8 @@ def notice_update_draft(*, notice: Notice, by, **fields) -> Notice:
         if getattr(notice, name) != value:
             setattr(notice, name, value)
             changed.append(name)
+    if "fixed_end_date" in changed:
+        _check_fixed_date(notice, against_today=True)
     if notice.status == Notice.Status.APPROVED and changed:
         notice.status = Notice.Status.DRAFT
         notice.approved_by = None
@@ -210,8 +374,26 @@ def notice_update_draft(*, notice: Notice, by, **fields) -> Notice:
     return notice
 
 
+def _agreed_cause_errors(case: TerminationCase, notice: Notice) -> list[str]:
+    if notice.kind != Notice.Kind.TERMINATION or not agreed_cause_needed(case):
+        return []
+    if not case.agreed_cause.strip():
+        return [
+            Refusal(
+                _(
+                    "The contract gives no right to end it for convenience: record the agreed "
+                    "cause that occurred (which cause, which clause, the evidence) first."
+                ),
+                "assessment",
+            )
+        ]
+    return []
+
+
 @transaction.atomic
-def notice_approve(*, notice: Notice, by) -> Notice:
+def notice_approve(*, notice: Notice, by, confirm_agreed_cause: bool = False) -> Notice:
+    """A manager approves the draft. A termination resting on an agreed cause needs the
+    manager to confirm that cause (which clause, the evidence) in the same step."""
     require_manager(by)
     case, notice = _lock_notice(notice)
     _require_drafting_stage(case)
@@ -220,6 +402,34 @@ def notice_approve(*, notice: Notice, by) -> Notice:
             _("Only a draft can be approved; this letter is “%(status)s”.")
             % {"status": notice.get_status_display()}
         )
+    errors = _agreed_cause_errors(case, notice)
+    if errors:
+        raise TransitionError(" ".join(errors), anchor=errors[0].anchor)
+    if notice.kind == Notice.Kind.TERMINATION and agreed_cause_needed(case):
+        if not confirm_agreed_cause:
+            raise TransitionError(
+                _("Confirm the agreed cause (%(cause)s) before approving: the letter relies on it.")
+                % {"cause": case.agreed_cause.strip()[:80]}
+            )
+        if case.agreed_cause_confirmed_at is None:
+            case.agreed_cause_confirmed_by = by
+            case.agreed_cause_confirmed_at = timezone.now()
+            case.save(
+                update_fields=[
+                    "agreed_cause_confirmed_by",
+                    "agreed_cause_confirmed_at",
+                    "updated_at",
+                ]
+            )
+            record_event(
+                case=case,
+                actor=by,
+                kind=CaseEvent.Kind.ASSESSMENT_UPDATED,
+                message=_("Agreed cause confirmed: %(cause)s")
+                % {"cause": case.agreed_cause.strip()},
+                data={"agreed_cause_confirmed": True, "clause": case.agreed_cause_clause},
+            )
+    _check_fixed_date(notice, against_today=True)
     notice.status = Notice.Status.APPROVED
     notice.approved_by = by
     notice.approved_at = timezone.now()
@@ -295,6 +505,7 @@ def letter_missing_fields(notice: Notice) -> list[str]:
             missing.append(_("the agreed end date"))
         if not case.agreed_terms.strip():
             missing.append(_("the agreed terms"))
+    missing.extend(letter_missing_english(notice))
     return missing
 
 
@@ -328,6 +539,18 @@ def notice_issue(*, notice: Notice, by) -> Notice:
     if errors:
         raise TransitionError(" ".join(errors), anchor=errors[0].anchor)
     require_before_letter_items(case=case, notice=notice)
+    errors = _agreed_cause_errors(case, notice)
+    if errors:
+        raise TransitionError(" ".join(errors), anchor=errors[0].anchor)
+    if (
+        notice.kind == Notice.Kind.TERMINATION
+        and agreed_cause_needed(case)
+        and case.agreed_cause_confirmed_at is None
+    ):
+        raise TransitionError(
+            _("A manager must confirm the agreed cause at approval before the letter is issued.")
+        )
+    _check_fixed_date(notice, against_today=True)
     missing = letter_missing_fields(notice)
     if missing:
         raise TransitionError(
@@ -363,8 +586,14 @@ def notice_issue(*, notice: Notice, by) -> Notice:
     notice.status = Notice.Status.ISSUED
     notice.issued_by = by
     notice.issued_at = timezone.now()
-    # Every letter but a withdrawal prints the case's end date (its end and handover deadline).
-    notice.stated_end_date = case.end_date if notice.kind != Notice.Kind.WITHDRAWAL else None
+    # The only dates a letter states as the end: a date it fixes, or the agreed one. A rule
+    # counted from this letter's own arrival is not a date yet.
+    if notice.kind == Notice.Kind.MUTUAL:
+        notice.stated_end_date = case.agreed_end_date
+    elif notice.kind in FIXED_DATE_KINDS:
+        notice.stated_end_date = notice.fixed_end_date
+    else:
+        notice.stated_end_date = None
     notice.save(
         update_fields=[
             "pdf",
@@ -427,7 +656,9 @@ def notice_correct(*, notice: Notice, by) -> Notice:
         version=version,
         language=notice.language,
         facts=notice.facts,
+        facts_en=notice.facts_en,
         demands=notice.demands,
+        demands_en=notice.demands_en,
         cure_period_days=notice.cure_period_days,
         withdraws=notice.withdraws,
         supersedes=notice,

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -445,6 +446,7 @@ def settlement_line_add(
     direction: str,
     amount: Decimal | str | int,
     description: str = "",
+    description_en: str = "",
     due_on: date | None = None,
     is_claim: bool = False,
 ) -> SettlementLine:
@@ -479,11 +481,20 @@ def settlement_line_add(
         direction=direction,
         amount=amount,
         description=(description or "").strip(),
+        description_en=(description_en or "").strip(),
         due_on=due_on,
         is_claim=is_claim,
         recorded_by=by,
     )
     return _save_line(case, line, by)
+
+
+def _suggestion_description(case: TerminationCase, key: str, language: str) -> str:
+    """A suggested line's description in one language: the letters print the Chinese one, and
+    the English one in English letters, whatever language the clerk's page was in."""
+    with translation.override(language):
+        suggestion = next((s for s in _all_suggestions(case) if s["key"] == key), None)
+        return str(suggestion["description"]) if suggestion else ""
 
 
 @transaction.atomic
@@ -506,7 +517,8 @@ def settlement_suggestion_add(*, case: TerminationCase, by, key: str) -> Settlem
         kind=suggestion["kind"],
         direction=suggestion["direction"],
         amount=suggestion["amount"],
-        description=str(suggestion["description"])[:300],
+        description=_suggestion_description(case, key, "zh-hans")[:300],
+        description_en=_suggestion_description(case, key, "en")[:300],
         clause=(suggestion["clause"] or "")[:100],
         suggestion=key,
         is_claim=suggestion["is_claim"],

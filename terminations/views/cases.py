@@ -237,6 +237,7 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
                         "agreed_on": case.agreed_on,
                         "agreed_end_date": case.agreed_end_date,
                         "terms": case.agreed_terms,
+                        "terms_en": case.agreed_terms_en,
                     }
                 ),
                 "assessment_form": AssessmentForm(instance=copy(case)),

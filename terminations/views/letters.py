@@ -24,6 +24,7 @@ from terminations.models import Delivery, Notice, TerminationCase
 from terminations.services import deliveries as delivery_services
 from terminations.services import notices as notice_services
 from terminations.services._base import TransitionError
+from terminations.services.deliveries import FIXED_DATE_KINDS
 
 # --- Access: every view goes through one of these -----------------------------------------
 
@@ -115,13 +116,7 @@ def notice_new(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk, edit=True)
-    initial = {
-        "language": notice.language,
-        "facts": notice.facts,
-        "demands": notice.demands,
-        "cure_period_days": notice.cure_period_days,
-    }
-    form = forms.NoticeEditForm(_posted(request), initial=initial)
+    form = forms.NoticeEditForm(_posted(request), initial=forms.NoticeEditForm.initial_for(notice))
     if request.method == "POST" and form.is_valid():
         try:
             notice_services.notice_update_draft(notice=notice, by=request.user, **form.cleaned_data)
@@ -158,13 +153,14 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "s": snapshot,
             "body_template": body_template(snapshot) if snapshot else "",
             "missing": missing,
-            "edit_form": forms.NoticeEditForm(
-                initial={
-                    "language": notice.language,
-                    "facts": notice.facts,
-                    "demands": notice.demands,
-                    "cure_period_days": notice.cure_period_days,
-                }
+            "edit_form": forms.NoticeEditForm(initial=forms.NoticeEditForm.initial_for(notice)),
+            "approve_form": forms.ApproveForm(),
+            "needs_cause_confirmation": notice.kind == Notice.Kind.TERMINATION
+            and notice_services.agreed_cause_needed(notice.case),
+            "earliest_fixed_end": (
+                notice_services.earliest_fixed_end(notice)
+                if not notice.is_issued and notice.kind in FIXED_DATE_KINDS
+                else None
             ),
             "scan_form": forms.FileForm(),
         },
@@ -177,9 +173,15 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_approve(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk, edit=True)
+    form = forms.ApproveForm(request.POST)
+    form.is_valid()  # one optional box: always valid
     _attempt(
         request,
-        lambda: notice_services.notice_approve(notice=notice, by=request.user),
+        lambda: notice_services.notice_approve(
+            notice=notice,
+            by=request.user,
+            confirm_agreed_cause=form.cleaned_data.get("confirm_agreed_cause", False),
+        ),
         _("Letter approved. It can now be issued."),
     )
     return redirect(_preview_url(notice))

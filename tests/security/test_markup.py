@@ -100,6 +100,11 @@ def world(shop, staff_client, manager_client, staff_user, manager_user):
                 "facts": PAYLOAD,
                 "learned_on": "2026-05-20",
                 "basis": "contractual",
+                # The contract made through the page gives no convenience right: the
+                # contractual basis rests on an agreed cause, typed as a payload too.
+                "agreed_cause": PAYLOAD,
+                "agreed_cause_en": PAYLOAD,
+                "agreed_cause_clause": "9.2",
                 "account_control": "shop",
                 "risk_notes": PAYLOAD,
                 "reasonable_notice_days": "30",
@@ -182,6 +187,7 @@ def test_every_free_text_field_was_stored_as_typed(world):
     assert (partner.name, partner.contact_name, partner.notes) == (PAYLOAD,) * 3
     assert contract.title == PAYLOAD
     assert (case.facts, case.risk_notes) == (PAYLOAD, PAYLOAD)
+    assert (case.agreed_cause, case.agreed_cause_en) == (PAYLOAD, PAYLOAD)
     assert (world["notice"].facts, world["notice"].demands) == (PAYLOAD, PAYLOAD)
 
 

@@ -28,6 +28,7 @@ from terminations.services import (
     notice_approve,
     notice_correct,
     notice_issue,
+    notice_update_draft,
 )
 from terminations.services._base import TransitionError
 from tests.factories import ContractFactory, PartnerFactory, ShopProfileFactory
@@ -111,11 +112,13 @@ def test_official_arrangement_moves_end_dates_both_ways_and_alerts_managers(
     assert (later.end_date, later.end_date_confirmed) == (date(2027, 2, 11), False)
     assert (earlier.end_date, earlier.end_date_confirmed) == (date(2027, 2, 22), False)
 
-    # The partner of the first case is sent a corrected letter that states the estimated date,
-    # by e-mail the same day (a correction counts once it has arrived itself).
+    # The partner of the first case is sent a corrected letter that fixes the estimated date
+    # (a letter states no date computed from another letter's arrival, only one it fixes), by
+    # e-mail the same day (a correction counts once it has arrived itself).
     first = later.notices.get()
     with time_machine.travel(datetime(2027, 1, 6, 15, tzinfo=SHANGHAI), tick=False):
         correction = notice_correct(notice=first, by=manager_user)
+        notice_update_draft(notice=correction, by=manager_user, fixed_end_date=date(2027, 2, 11))
         notice_approve(notice=correction, by=manager_user)
         correction = notice_issue(notice=correction, by=manager_user)
         deliver(correction, dispatched_on=date(2027, 1, 6), arrived_on=date(2027, 1, 6))

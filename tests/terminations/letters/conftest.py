@@ -61,6 +61,7 @@ def agency_case(shop_profile, agency_contract):
         direction="to_shop",
         amount=Decimal("12345.67"),
         description="预付6月服务费",
+        description_en="June service fee paid in advance",
     )
     return case
 

@@ -43,6 +43,9 @@ def fonts_of(data: bytes) -> set[str]:
 
 def issued(case, manager_user, **draft):
     draft.setdefault("kind", "termination")
+    if draft.get("language", "zh") != "zh":
+        # An English or bilingual letter is refused without the English of what staff typed.
+        draft.setdefault("facts_en", "GMV fell by 42%.")
     notice = notice_draft(case=case, by=manager_user, **draft)
     notice_approve(notice=notice, by=manager_user)
     return notice_issue(notice=notice, by=manager_user)
@@ -66,8 +69,7 @@ def test_issue_freezes_renders_once_and_stores_hash(agency_case, manager_user):
     for expected in (
         "杭州星河网络科技有限公司",  # partner
         "HT-2026-0042",  # contract number
-        "2026年7月3日24:00",  # end date and time
-        "到达日2026-06-03起算30日",  # the rule that produced it
+        "自本通知到达贵方之日起满30日",  # the rule, counted from this letter's own arrival
         "12,345.67",  # amount
         "以中文为准",
         "个人信息保护法",
@@ -76,6 +78,9 @@ def test_issue_freezes_renders_once_and_stores_hash(agency_case, manager_user):
         "第 1 页 共",
     ):
         assert expected in text, expected
+    # The case's end date was computed from another letter's arrival: this letter never shows
+    # it (DOMAIN.md §6, a letter's dates are its own).
+    assert "2026年7月3日" not in text and "2026-06-03" not in text
     fonts = fonts_of(data)
     assert fonts and all(embedded for _, embedded in fonts)
     assert all("+Noto-Serif-CJK-SC" in name for name, _ in fonts)  # subset prefix
@@ -225,8 +230,8 @@ def test_end_wording_follows_the_contracts_counting_terms(agency_case, manager_u
         in (by_dispatch["zh"])
     )
     assert (
-        "counted from the day this notice is sent (the day of dispatch counted;"
-        in (by_dispatch["en"])
+        "a period of 30 days (the day of dispatch counted;" in by_dispatch["en"]
+        and "counted from the day this notice is sent" in by_dispatch["en"]
     )
     assert "到达" not in by_dispatch["zh"]
 

@@ -28,6 +28,8 @@ SENDER = "杭州青禾电子商务有限公司"
 CHINESE_NUMERALS = "一二三四五六七八九十"
 INTERNAL = ("最佳估计", "推定", "未确认", "best estimate", "Best estimate")
 TERMS = "甲方退还9月预付服务费20000元；双方就本合同再无其他争议。"
+TERMS_EN = "Party A refunds the September prepaid fee of CNY 20,000; no other dispute remains."
+FACTS_EN = "From March to May 2026 the agency's results fell short of the agreed targets."
 
 
 def pdf_text(notice: Notice) -> str:
@@ -41,6 +43,12 @@ def flat(text: str) -> str:
 
 
 def issue(case, manager, **draft) -> Notice:
+    """Draft, approve and issue. An English or bilingual letter gets the English of what staff
+    typed (issuing refuses it otherwise)."""
+    if draft.get("language", "zh") != "zh":
+        draft.setdefault("facts_en", FACTS_EN)
+        if draft.get("demands"):
+            draft.setdefault("demands_en", "Resume the live streams.")
     with time_machine.travel(FROZEN, tick=False):
         notice = notice_draft(case=case, by=manager, **draft)
         notice_approve(notice=notice, by=manager)
@@ -93,6 +101,7 @@ def letter_of(kind: str, language: str, manager) -> Notice:
             agreed_on=datetime.date(2026, 5, 20),
             agreed_end_date=datetime.date(2026, 8, 31),
             agreed_terms=TERMS,
+            agreed_terms_en=TERMS_EN,
             end_date=datetime.date(2026, 8, 31),
         )
         return issue(case, manager, kind=kind, language=language)
@@ -114,17 +123,17 @@ EXPECTED = {
     "termination": (
         [
             "HT-2026-0042",
-            "本合同第12.2条的约定",
+            "本合同第12.2条约定本公司有权单方解除本合同",
             "第五百六十二条第二款",
             "自本通知到达贵方之日起满30日",
-            "2026年7月3日24:00",
         ],
         [
             "HT-2026-0042",
-            "clause 12.2 of the Contract",
+            "Clause 12.2 of the Contract entitles us to terminate the Contract",
             "Articles 562(2) and 565(1)",
-            "30 days counted from the day this notice reaches you",
-            "24:00 on 3 July 2026",
+            "30 days (the day of arrival not counted",
+            "counted from the day this notice reaches you",
+            FACTS_EN,
         ],
     ),
     "cure": (
@@ -151,14 +160,12 @@ EXPECTED = {
             "CHAT-2026-003",
             "第五百六十三条第二款",
             "自本通知到达贵方之日起满30日",
-            "2026年7月3日24:00",
         ],
         [
             "cooperation we agreed in chat messages in March 2026",
             "CHAT-2026-003",
             "Article 563(2)",
             "30 days after this notice reaches you",
-            "24:00 on 3 July 2026",
         ],
     ),
     "mutual": (
@@ -178,7 +185,7 @@ EXPECTED = {
             "The parties confirm",
             "Article 562(1)",
             "24:00 on 31 August 2026",
-            TERMS,
+            TERMS_EN,
             "Party A (seal)",
             "Party B (signature or seal)",
             "when signed or sealed by every party",
