@@ -20,8 +20,14 @@ from terminations.services import notice_approve, notice_draft, notice_issue
 manager = User.objects.get(username="manager")
 case = TerminationCase.objects.filter(stage="notice").exclude(basis="").first()
 kind = {"mutual": "mutual", "open_ended": "open_ended"}.get(case.basis, "termination")
-notice = notice_draft(case=case, by=manager, kind=kind, language="bilingual", facts="备份测试：事实陈述。")
-notice_approve(notice=notice, by=manager)
+notice = notice_draft(
+    case=case, by=manager, kind=kind, language="bilingual",
+    facts="备份测试：事实陈述。", facts_en="Backup test: the facts.",
+)
+if case.basis == "mutual" and not case.agreed_terms_en:
+    TerminationCase.objects.filter(pk=case.pk).update(agreed_terms_en="The agreed terms.")
+case.settlement_lines.filter(description_en="").update(description_en="A settlement line")
+notice_approve(notice=notice, by=manager, confirm_agreed_cause=True)
 notice_issue(notice=notice, by=manager)
 print(Notice.objects.exclude(sha256="").count())
 """
