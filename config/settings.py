@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from core.storage_url import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -178,8 +180,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
+# Where uploads and issued letters are stored: DJANGO_STORAGE_URL. Empty (the default, and what
+# `make run` uses) is the local folder MEDIA_ROOT; several hosts share one S3-compatible bucket
+# (MinIO, Ceph RGW, Alibaba OSS or Tencent COS in S3 mode, AWS S3):
+#   s3://BUCKET[/PREFIX]?endpoint_url=https://minio.internal:9000&region=cn-north-1
+# with the keys in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or any other way boto3 finds them).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(env_str("DJANGO_STORAGE_URL"), setting="DJANGO_STORAGE_URL"),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
