@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from core.storage_url import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -173,10 +175,18 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Nothing serves MEDIA_URL: every stored file is downloaded through a role-checked view
+# (core/downloads.py). The address only names the files for Django's storage API.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+# Where uploads and issued letters are stored: DJANGO_STORAGE_URL. Empty (the default, and what
+# `make run` uses) is the local folder MEDIA_ROOT; several hosts share one S3-compatible bucket
+# (MinIO, Ceph RGW, Alibaba OSS or Tencent COS in S3 mode, AWS S3):
+#   s3://BUCKET[/PREFIX]?endpoint_url=https://minio.internal:9000&region=cn-north-1
+# with the keys in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or any other way boto3 finds them).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(env_str("DJANGO_STORAGE_URL"), setting="DJANGO_STORAGE_URL"),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -186,6 +196,23 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# With the local folder, the web server may send a download's bytes after the desk's check:
+# "x-accel-redirect" (nginx: an `internal` location at DJANGO_DOWNLOAD_ACCEL_PREFIX aliased to
+# MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile). Empty: Django streams the file itself.
+DOWNLOAD_SENDFILE = env_str("DJANGO_DOWNLOAD_SENDFILE").strip().lower()
+DOWNLOAD_ACCEL_PREFIX = env_str("DJANGO_DOWNLOAD_ACCEL_PREFIX", "/protected-media/")
+if DOWNLOAD_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_DOWNLOAD_SENDFILE={DOWNLOAD_SENDFILE!r} is not x-accel-redirect or x-sendfile."
+    )
+if DOWNLOAD_SENDFILE and STORAGES["default"]["BACKEND"] != (
+    "django.core.files.storage.FileSystemStorage"
+):
+    raise ImproperlyConfigured(
+        "DJANGO_DOWNLOAD_SENDFILE works with the local folder only, not with DJANGO_STORAGE_URL."
+    )
+if not DOWNLOAD_ACCEL_PREFIX.startswith("/"):
+    raise ImproperlyConfigured("DJANGO_DOWNLOAD_ACCEL_PREFIX must start with '/'.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,10 +9,10 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("shop/", core_views.shop_profile_edit, name="shop_profile"),
+    path("shop/seal/", core_views.shop_seal, name="shop_seal"),
     path("partners/", include("partners.urls")),
     path("", include("terminations.urls")),
     path("", include("config.urls_dashboard")),
-    # Uploads through a role-checked view, in development and production alike (never served
-    # directly from MEDIA_ROOT by the web server).
-    path(settings.MEDIA_URL.lstrip("/") + "<path:path>", core_views.media_file, name="media"),
+    # Nothing serves MEDIA_URL, in development either: every stored file is downloaded through
+    # its own role-checked view (core/downloads.py).
 ]

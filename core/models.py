@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.downloads import DownloadImageField
 from core.validators import validate_image
 
 credit_code_validator = RegexValidator(
@@ -38,8 +39,14 @@ class ShopProfile(models.Model):
     )
     shop_name = models.CharField(_("Douyin shop name"), max_length=200)
     shop_id = models.CharField(_("Douyin shop ID"), max_length=64)
-    seal_image = models.ImageField(
-        _("seal image"), upload_to="seal/", blank=True, validators=[validate_image]
+    # Managers only: a seal image can be forged with.
+    seal_image = DownloadImageField(
+        _("seal image"),
+        upload_to="seal/",
+        blank=True,
+        validators=[validate_image],
+        download_route="shop_seal",
+        download_kwargs=lambda profile: {},
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

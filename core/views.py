@@ -1,11 +1,8 @@
-from pathlib import PurePosixPath
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -13,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from core import roles
+from core.downloads import stored_file_response
 from core.forms import ShopProfileForm
 from core.models import ShopProfile
 
@@ -68,23 +66,23 @@ def shop_profile_edit(request: HttpRequest) -> HttpResponse:
     else:
         form = ShopProfileForm(instance=profile)
     if not editable:
+        # Who may not download the seal is not shown a link to it either.
+        del form.fields["seal_image"]
         for field in form.fields.values():
             field.disabled = True
-    return render(request, "core/shop_profile.html", {"form": form, "editable": editable})
+    return render(
+        request,
+        "core/shop_profile.html",
+        {"form": form, "editable": editable, "has_seal": bool(profile.seal_image)},
+    )
 
 
 @require_GET
-def media_file(request: HttpRequest, path: str) -> FileResponse:
-    """An uploaded file (signed contract, evidence, attachment, confirmation, letter) for anyone
-    who may read cases: every link to an upload works in production too, and MEDIA_ROOT is never
-    served by the web server without a log-in and a role (issue 15, F10). Always a download."""
-    if not roles.can_view(request.user):
+def shop_seal(request: HttpRequest) -> HttpResponse:
+    """The shop's seal image, for managers only: it can be forged with."""
+    if not roles.is_manager(request.user):
         raise PermissionDenied
-    name = PurePosixPath(path)
-    if name.is_absolute() or ".." in name.parts or not path or "\x00" in path:
+    profile = ShopProfile.load()
+    if profile is None:
         raise Http404
-    try:
-        handle = default_storage.open(str(name), "rb")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, ValueError, OSError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name.name)
+    return stored_file_response(profile.seal_image)

@@ -10,6 +10,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.downloads import DownloadFileField
 from core.models import credit_code_validator
 from core.validators import validate_document
 from terminations.rules.choices import CountedFrom, PenaltyType, PeriodUnit
@@ -304,8 +305,12 @@ class Contract(models.Model):
     clause_termination = models.CharField(_("clause: termination right"), max_length=50, blank=True)
     clause_penalty = models.CharField(_("clause: penalty"), max_length=50, blank=True)
     clause_counting = models.CharField(_("clause: counting of periods"), max_length=50, blank=True)
-    signed_document = models.FileField(
-        _("signed document"), upload_to="contracts/%Y/", blank=True, validators=[validate_document]
+    signed_document = DownloadFileField(
+        _("signed document"),
+        upload_to="contracts/%Y/",
+        blank=True,
+        validators=[validate_document],
+        download_route="partners:contract_document",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

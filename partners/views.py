@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import roles
+from core.downloads import bytes_download, stored_file_response
 from partners import importing
 from partners.filters import ContractFilter, PartnerFilter
 from partners.forms import ContractForm, PartnerForm
@@ -165,6 +166,13 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
+def contract_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contract's signed document (or chat records), for whoever may read the contract."""
+    contract = _contract_for_view(request, pk)
+    return stored_file_response(contract.signed_document)
+
+
 @require_http_methods(["GET", "POST"])
 def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     partner = _partner_for_edit(request, pk)
@@ -237,9 +245,9 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in importing.KINDS:
         raise Http404
     chinese = request.GET.get("headers") == "zh"
-    response = HttpResponse(
-        importing.template_csv(kind, chinese=chinese), content_type="text/csv; charset=utf-8"
-    )
     suffix = "-zh" if chinese else ""
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template{suffix}.csv"'
-    return response
+    return bytes_download(
+        importing.template_csv(kind, chinese=chinese).encode("utf-8"),
+        filename=f"{kind}-template{suffix}.csv",
+        content_type="text/csv; charset=utf-8",
+    )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.downloads import as_download, bytes_download
 from terminations.models import TerminationCase
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,8 +101,7 @@ def cases_csv_response(cases) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in lines()), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return as_download(response, _filename("csv"))
 
 
 def cases_xlsx_response(cases) -> HttpResponse:
@@ -114,9 +114,7 @@ def cases_xlsx_response(cases) -> HttpResponse:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
+    return bytes_download(buffer.getvalue(), filename=_filename("xlsx"), content_type=XLSX_TYPE)
 
 
 # --- evidence bundle ----------------------------------------------------------------------
@@ -230,6 +228,6 @@ def build_bundle(case: TerminationCase) -> bytes:
 
 
 def bundle_response(case: TerminationCase) -> HttpResponse:
-    response = HttpResponse(build_bundle(case), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{case.reference}-bundle.zip"'
-    return response
+    return bytes_download(
+        build_bundle(case), filename=f"{case.reference}-bundle.zip", content_type="application/zip"
+    )

@@ -16,10 +16,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.downloads import DownloadFileField
 from core.validators import validate_document
 from terminations.rules.choices import PenaltyDirection
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+# The arguments of the download routes of a case's own files and of its rows' files.
+def _case_kwargs(case: "TerminationCase") -> dict[str, object]:
+    return {"reference": case.reference}
+
+
+def _child_kwargs(row: models.Model) -> dict[str, object]:
+    return {"reference": row.case.reference, "pk": row.pk}
 
 
 class Stage(models.TextChoices):
@@ -156,11 +166,13 @@ class TerminationCase(models.Model):
     decision_demand_channel = models.CharField(
         _("how the partner demanded it"), max_length=100, blank=True
     )
-    decision_demand_evidence = models.FileField(
+    decision_demand_evidence = DownloadFileField(
         _("evidence of the partner's demand"),
         upload_to="cases/evidence/%Y/",
         blank=True,
         validators=[validate_document],
+        download_route="terminations:case_demand_evidence",
+        download_kwargs=_case_kwargs,
     )
     basis = models.CharField(_("basis for ending it"), max_length=12, choices=Basis, blank=True)
     prior_demand_on = models.DateField(
@@ -210,11 +222,13 @@ class TerminationCase(models.Model):
         blank=True,
         help_text=_("As typed in the contract, e.g. 9.2 or 第九条第二款."),
     )
-    agreed_cause_evidence = models.FileField(
+    agreed_cause_evidence = DownloadFileField(
         _("evidence of the agreed cause"),
         upload_to="cases/evidence/%Y/",
         blank=True,
         validators=[validate_document],
+        download_route="terminations:case_agreed_cause_evidence",
+        download_kwargs=_case_kwargs,
     )
     agreed_cause_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -295,11 +309,13 @@ class TerminationCase(models.Model):
     agreed_end_date = models.DateField(_("agreed end date"), null=True, blank=True)
     agreed_terms = models.TextField(_("agreed terms (settlement, handover)"), blank=True)
     agreed_terms_en = models.TextField(_("agreed terms (English, for English letters)"), blank=True)
-    countersigned_confirmation = models.FileField(
+    countersigned_confirmation = DownloadFileField(
         _("countersigned confirmation"),
         upload_to="cases/confirmations/%Y/",
         blank=True,
         validators=[validate_document],
+        download_route="terminations:case_confirmation",
+        download_kwargs=_case_kwargs,
     )
 
     # The end of the cooperation, computed by the rules engine and frozen here with its rule.
@@ -374,8 +390,13 @@ class TerminationCase(models.Model):
 
 class EvidenceFile(models.Model):
     case = models.ForeignKey(TerminationCase, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(
-        _("file"), upload_to="cases/evidence/%Y/", validators=[validate_document], blank=True
+    file = DownloadFileField(
+        _("file"),
+        upload_to="cases/evidence/%Y/",
+        validators=[validate_document],
+        blank=True,
+        download_route="terminations:evidence_file",
+        download_kwargs=_child_kwargs,
     )
     link = models.URLField(_("link"), blank=True)
     description = models.CharField(_("description"), max_length=300)
@@ -518,11 +539,13 @@ class NegotiationEntry(models.Model):
     offer_amount = models.DecimalField(_("amount offered (yuan)"), null=True, blank=True, **MONEY)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     next_step_due = models.DateField(_("next step due"), null=True, blank=True)
-    attachment = models.FileField(
+    attachment = DownloadFileField(
         _("attachment"),
         upload_to="cases/negotiation/%Y/",
         blank=True,
         validators=[validate_document],
+        download_route="terminations:negotiation_attachment",
+        download_kwargs=_child_kwargs,
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -867,14 +890,17 @@ class Notice(models.Model):
     # The end of the cooperation the issued letter states to the partner (its end date and
     # handover deadline), if it states one: what a later change of the end date is checked against.
     stated_end_date = models.DateField(_("end date stated in the letter"), null=True, blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="letters/%Y/", blank=True)
+    pdf = DownloadFileField(
+        _("PDF"), upload_to="letters/%Y/", blank=True, download_route="terminations:notice_pdf"
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
-    scanned_copy = models.FileField(
+    scanned_copy = DownloadFileField(
         _("stamped copy as sent"),
         upload_to="letters/scans/%Y/",
         blank=True,
         validators=[validate_document],
+        download_route="terminations:notice_scan",
     )
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -939,11 +965,12 @@ class Delivery(models.Model):
     arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
     refused = models.BooleanField(_("refused"), default=False)
     refused_on = models.DateField(_("refused on"), null=True, blank=True)
-    evidence = models.FileField(
+    evidence = DownloadFileField(
         _("evidence"),
         upload_to="letters/deliveries/%Y/",
         blank=True,
         validators=[validate_document],
+        download_route="terminations:delivery_evidence",
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import terminations.converters  # noqa: F401  (registers <caseref:…>)
-from terminations.views import cases, commissions
+from terminations.views import cases, commissions, files
 
 urlpatterns = [
     path("cases/", cases.case_list, name="case_list"),
@@ -19,6 +19,31 @@ urlpatterns = [
     ),
     path("cases/<caseref:reference>/agreement/", cases.case_agreement, name="case_agreement"),
     path("cases/<caseref:reference>/evidence/", cases.case_evidence_add, name="case_evidence_add"),
+    path(
+        "cases/<caseref:reference>/evidence/<int:pk>/file/",
+        files.evidence_file,
+        name="evidence_file",
+    ),
+    path(
+        "cases/<caseref:reference>/negotiation/<int:pk>/attachment/",
+        files.negotiation_attachment,
+        name="negotiation_attachment",
+    ),
+    path(
+        "cases/<caseref:reference>/files/demand-evidence/",
+        files.case_demand_evidence,
+        name="case_demand_evidence",
+    ),
+    path(
+        "cases/<caseref:reference>/files/agreed-cause-evidence/",
+        files.case_agreed_cause_evidence,
+        name="case_agreed_cause_evidence",
+    ),
+    path(
+        "cases/<caseref:reference>/files/confirmation/",
+        files.case_confirmation,
+        name="case_confirmation",
+    ),
     path("cases/<caseref:reference>/owner/", cases.case_reassign, name="case_reassign"),
     path("cases/<caseref:reference>/plan/review/", cases.plan_review, name="plan_review"),
     path(

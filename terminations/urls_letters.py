@@ -3,7 +3,7 @@
 from django.urls import path
 
 import terminations.converters  # noqa: F401  (registers <caseref:…>)
-from terminations.views import letters
+from terminations.views import files, letters
 
 urlpatterns = [
     path("cases/<caseref:reference>/letters/new/", letters.notice_new, name="notice_new"),
@@ -19,9 +19,10 @@ urlpatterns = [
     path("letters/<int:pk>/issue/", letters.notice_issue, name="notice_issue"),
     path("letters/<int:pk>/correct/", letters.notice_correct, name="notice_correct"),
     path("letters/<int:pk>/scan/", letters.notice_scan_upload, name="notice_scan_upload"),
-    path("letters/<int:pk>/scan/download/", letters.notice_scan, name="notice_scan"),
-    path("letters/<int:pk>/pdf/", letters.notice_pdf, name="notice_pdf"),
+    path("letters/<int:pk>/scan/download/", files.notice_scan, name="notice_scan"),
+    path("letters/<int:pk>/pdf/", files.notice_pdf, name="notice_pdf"),
     path("letters/<int:pk>/deliveries/new/", letters.delivery_add, name="delivery_add"),
     path("deliveries/<int:pk>/arrival/", letters.delivery_arrival, name="delivery_arrival"),
     path("deliveries/<int:pk>/refusal/", letters.delivery_refusal, name="delivery_refusal"),
+    path("deliveries/<int:pk>/evidence/", files.delivery_evidence, name="delivery_evidence"),
 ]

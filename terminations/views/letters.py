@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -334,30 +334,7 @@ def delivery_refusal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# --- Downloads and verification ------------------------------------------------------------
-
-
-@require_http_methods(["GET"])
-def notice_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    """The stored bytes, never a new rendering."""
-    notice = _notice(request, pk, edit=False)
-    if not notice.is_issued or not notice.pdf:
-        raise Http404
-    return FileResponse(
-        notice.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{notice.letter_number}.pdf",
-        content_type="application/pdf",
-    )
-
-
-@require_http_methods(["GET"])
-def notice_scan(request: HttpRequest, pk: int) -> FileResponse:
-    notice = _notice(request, pk, edit=False)
-    if not notice.scanned_copy:
-        raise Http404
-    name = notice.scanned_copy.name.rsplit("/", 1)[-1]
-    return FileResponse(notice.scanned_copy.open("rb"), as_attachment=True, filename=name)
+# --- Verification (the downloads are in views/files.py) ------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
