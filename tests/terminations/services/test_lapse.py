@@ -74,6 +74,7 @@ def test_an_agreed_cause_under_the_contract_does_lapse(staff_user):
         partner=partner,
         contract=contract,
         basis=Basis.CONTRACTUAL,
+        agreed_cause="连续三个月GMV低于保底。",
         learned_on=date(2025, 5, 1),
     )
     [warning] = lapse_warnings(case)

@@ -26,7 +26,10 @@ from tests.terminations.factories import open_case
 def case_with(staff_user, *, basis, end_date=date(2026, 6, 30), known_loss=None, **contract_kw):
     partner = PartnerFactory()
     contract = ContractFactory(partner=partner, **contract_kw)
-    case = open_case(by=staff_user, partner=partner, contract=contract, basis=basis)
+    cause = {}
+    if basis == Basis.CONTRACTUAL and not contract.convenience_termination:
+        cause = {"agreed_cause": "连续三个月GMV低于保底。"}
+    case = open_case(by=staff_user, partner=partner, contract=contract, basis=basis, **cause)
     TerminationCase.objects.filter(pk=case.pk).update(end_date=end_date, known_loss=known_loss)
     case.refresh_from_db()
     return case
