@@ -221,3 +221,12 @@ def test_the_contract_page_shows_the_laike_store(viewer_client):
     page = viewer_client.get(reverse("partners:contract_detail", args=[contract.pk]))
     assert "青禾烘焙（文三路店）" in page.content.decode()
     assert "7012345678" in page.content.decode()
+
+
+def test_an_import_never_carries_an_id_number(staff_client):
+    """Import rows wait in the session between preview and confirm: no ID number among them."""
+    from partners.importing import PARTNER_COLUMNS
+
+    assert "id_number" not in PARTNER_COLUMNS and "real_name" in PARTNER_COLUMNS
+    template = staff_client.get(reverse("partners:import_template", args=["partners"]))
+    assert "id_number" not in template.content.decode()
