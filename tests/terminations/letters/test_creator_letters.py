@@ -209,3 +209,24 @@ def test_exports_and_the_evidence_bundle_never_hold_the_id_number(
             if name.endswith(".pdf"):
                 text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
             assert ID_NUMBER not in text, name
+
+
+def test_a_mutual_confirmation_signed_by_the_mcn_has_a_block_for_each_party(
+    shop_profile, manager_user
+):
+    creator = CreatorFactory(
+        name="达人小鹿", real_name="陈小鹿", mcn=_mcn(), contracting_entity="mcn"
+    )
+    contract = ContractFactory(partner=creator, number="MCN-2026-011", title="达人推广合作协议")
+    case = make_case(
+        partner=creator,
+        contract=contract,
+        basis=Basis.MUTUAL,
+        agreed_on=datetime.date(2026, 5, 20),
+        agreed_end_date=datetime.date(2026, 8, 31),
+        agreed_terms="双方就本合同再无其他争议。",
+    )
+    text = flat(pdf_text(issue(case, manager_user, kind="mutual")))
+    assert f"乙方（签约机构（MCN））{MCN_NAME}" in text and "丙方（达人）陈小鹿" in text
+    assert f"乙方（签字或盖章）：{MCN_NAME}" in text
+    assert "丙方（签字）：陈小鹿" in text and "一式三份" in text
