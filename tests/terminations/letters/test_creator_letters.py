@@ -99,7 +99,7 @@ def test_a_creators_studio_is_addressed_by_its_registered_name(shop_profile, man
     )
     text = flat(pdf_text(issue(_creator_case(creator), manager_user, kind="termination")))
     assert "致：杭州市上城区阿May服饰工作室" in text
-    assert "收件人（达人工作室）杭州市上城区阿May服饰工作室" in text and "真实姓名：梅雪" in text
+    assert "收件人（达人工作室）杭州市上城区阿May服饰工作室" in text and "经营者：梅雪" in text
 
 
 def test_issuing_to_a_creator_without_a_real_name_is_refused_naming_the_field(
