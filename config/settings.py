@@ -4,6 +4,8 @@ One module, configured by environment variables with safe development defaults.
 Nonsense values fail loudly at start-up instead of misbehaving later.
 """
 
+import base64
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -57,6 +59,28 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
+
+# Keys for values encrypted at rest (a creator's ID number): Fernet keys, comma-separated, the
+# first encrypts and every one decrypts (list a new key first to rotate, keep the old ones after
+# it). Make one with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+# Backups are useless without it: keep it with them. In development only, a key is derived from
+# SECRET_KEY; in production a system check (partners.E001) fails without one.
+FIELD_ENCRYPTION_KEYS = env_list("DJANGO_FIELD_ENCRYPTION_KEY")
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode("ascii"))) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "DJANGO_FIELD_ENCRYPTION_KEY holds a value that is not a Fernet key "
+            "(32 bytes, URL-safe base64)."
+        ) from None
+if not FIELD_ENCRYPTION_KEYS and DEBUG:
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"field-encryption:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:

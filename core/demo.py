@@ -81,18 +81,45 @@ def seed_shop_profile() -> ShopProfile:
     return profile
 
 
+_FILLED_LATER = (
+    "real_name",
+    "contracting_entity",
+    "id_number",
+    "company_name",
+    "credit_code",
+    "laike_store_name",
+    "laike_store_id",
+)
+
+
 def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegister:
     staff, staff2 = users["staff"], users["staff2"]
     partners: list[Partner] = []
     contracts: list[Contract] = []
 
+    def fill_new_fields(obj, fields: dict) -> None:
+        # Fields added after a demo database was seeded are filled in where still empty.
+        empty = {
+            name: value
+            for name, value in fields.items()
+            if name in _FILLED_LATER and value and not getattr(obj, name)
+        }
+        if empty:
+            for name, value in empty.items():
+                setattr(obj, name, value)
+            obj.save(update_fields=list(empty))
+
     def partner(name: str, **fields) -> Partner:
-        obj, _ = Partner.objects.get_or_create(name=name, defaults=fields)
+        obj, created = Partner.objects.get_or_create(name=name, defaults=fields)
+        if not created:
+            fill_new_fields(obj, fields)
         partners.append(obj)
         return obj
 
     def contract(p: Partner, number: str, **fields) -> Contract:
-        obj, _ = Contract.objects.get_or_create(partner=p, number=number, defaults=fields)
+        obj, created = Contract.objects.get_or_create(partner=p, number=number, defaults=fields)
+        if not created:
+            fill_new_fields(obj, fields)
         contracts.append(obj)
         return obj
 
@@ -144,6 +171,10 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         partner(
             "小鹿爱美妆",
             kind=Partner.Kind.CREATOR,
+            # Signed by the MCN (a three-party contract): letters go to the MCN, copied to her.
+            real_name="鹿晓雯",
+            contracting_entity=Partner.Entity.MCN,
+            id_number="330110199604123526",
             douyin_id="xiaolu_beauty",
             buyin_id="BY7788123",
             mcn=mcn,
@@ -157,6 +188,9 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         partner(
             "阿杰数码测评",
             kind=Partner.Kind.CREATOR,
+            real_name="林杰",
+            contracting_entity=Partner.Entity.PERSON,
+            id_number="330106198811074211",
             douyin_id="ajie_digital",
             buyin_id="BY5566001",
             contact_name="林杰",
@@ -169,6 +203,8 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         partner(
             "厨房里的陈姐",
             kind=Partner.Kind.CREATOR,
+            real_name="陈红",
+            contracting_entity=Partner.Entity.PERSON,
             douyin_id="chenjie_kitchen",
             contact_name="陈红",
             notice_messaging="微信：chenjie_kitchen",
@@ -180,6 +216,11 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         partner(
             "潮流阿May",
             kind=Partner.Kind.CREATOR,
+            # Signed through her studio (个体工商户): letters go to the studio.
+            real_name="梅雪",
+            contracting_entity=Partner.Entity.STUDIO,
+            company_name="杭州市上城区阿May服饰工作室",
+            credit_code="92330102MA2J5K6L7M",
             douyin_id="may_style",
             contact_name="梅雪",
             notice_messaging="抖音私信：may_style",
@@ -191,6 +232,8 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         partner(
             "户外老周",
             kind=Partner.Kind.CREATOR,
+            real_name="周建国",
+            contracting_entity=Partner.Entity.PERSON,
             douyin_id="laozhou_outdoor",
             contact_name="周建国",
             notice_messaging="微信：laozhou-outdoor",
@@ -259,6 +302,8 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         "BDSH-LK-2026-021",
         title="抖音来客门店代运营服务合同",
         channel=Contract.Channel.LAIKE,
+        laike_store_name="青禾烘焙（春熙路店）",
+        laike_store_id="7031845296017283641",
         start_date=half_year_ago,
         end_date=_months_before(today, -6),
         auto_renews=True,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from partners.models import Contract, Partner
 
@@ -37,10 +38,24 @@ class PartnerAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["kind", "status", "engage_again"]
-    search_fields = ["name", "company_name", "credit_code", "douyin_id", "buyin_id", "contact_name"]
+    # The ID number is never listed or searchable: its field is encrypted and its form input
+    # write-only (partners.fields).
+    search_fields = [
+        "name",
+        "real_name",
+        "company_name",
+        "credit_code",
+        "douyin_id",
+        "buyin_id",
+        "contact_name",
+    ]
     autocomplete_fields = ["mcn"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["id_number_masked", "created_at", "updated_at"]
     inlines = [ContractInline]
+
+    @admin.display(description=_("ID number (masked)"))
+    def id_number_masked(self, obj: Partner) -> str:
+        return obj.id_number_masked or "—"
 
     def has_delete_permission(self, request: HttpRequest, obj: Partner | None = None) -> bool:
         # A partner with history is archived, never deleted (PROTECT would refuse it anyway).
@@ -63,7 +78,14 @@ class ContractAdmin(admin.ModelAdmin):
         "notice_unit",
     ]
     list_filter = ["channel", "auto_renews", "partner__kind", "fee_model", "penalty_type"]
-    search_fields = ["number", "title", "partner__name", "partner__company_name"]
+    search_fields = [
+        "number",
+        "title",
+        "partner__name",
+        "partner__company_name",
+        "laike_store_name",
+        "laike_store_id",
+    ]
     autocomplete_fields = ["partner", "responsible"]
     list_select_related = ["partner"]
     date_hierarchy = "start_date"

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
@@ -22,12 +22,17 @@ EARNEST_MAX_SHARE = Decimal("0.20")
 
 
 class PartnerForm(forms.ModelForm):
+    id_number_clear = forms.BooleanField(label=_("Remove the recorded ID number"), required=False)
+
     class Meta:
         model = Partner
         fields = [
             "kind",
             "status",
             "name",
+            "real_name",
+            "contracting_entity",
+            "id_number",
             "company_name",
             "credit_code",
             "douyin_id",
@@ -56,8 +61,14 @@ class PartnerForm(forms.ModelForm):
                 mcns = mcns | Partner.objects.filter(pk=self.instance.mcn_id)
         self.fields["mcn"].queryset = mcns
         self.fields["credit_code"].help_text = _(
-            "18 characters, digits and capital letters; for a company."
+            "18 characters, digits and capital letters; for a company, or a creator's studio."
         )
+        self.fields["company_name"].help_text = _(
+            "For a creator who signed through a studio (工作室、个体工商户) or company: its "
+            "registered name, as on its business licence."
+        )
+        if not (self.instance.pk and self.instance.id_number):
+            del self.fields["id_number_clear"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -66,6 +77,11 @@ class PartnerForm(forms.ModelForm):
                 _("Who they are"),
                 Row(Column("kind"), Column("status")),
                 "name",
+                Div(
+                    Row(Column("real_name"), Column("contracting_entity")),
+                    Row(Column("id_number"), Column(*self._clear_field())),
+                    css_class="js-creator-only",
+                ),
                 Row(Column("company_name"), Column("credit_code")),
                 Row(Column("douyin_id"), Column("buyin_id")),
                 "mcn",
@@ -89,6 +105,9 @@ class PartnerForm(forms.ModelForm):
             Fieldset(_("Notes"), "notes"),
         )
 
+    def _clear_field(self) -> tuple[str, ...]:
+        return ("id_number_clear",) if "id_number_clear" in self.fields else ()
+
     def clean_credit_code(self) -> str:
         # People paste codes with spaces or in lower case; the register keeps the canonical form.
         return "".join(self.cleaned_data.get("credit_code", "").split()).upper()
@@ -99,6 +118,10 @@ class PartnerForm(forms.ModelForm):
         mcn = cleaned.get("mcn")
         if mcn is not None and kind and kind != Partner.Kind.CREATOR:
             self.add_error("mcn", _("Only a creator is signed through an MCN."))
+        if cleaned.get("contracting_entity") == Partner.Entity.MCN and mcn is None:
+            self.add_error("mcn", _("Choose the MCN that signed the contract."))
+        if cleaned.get("id_number_clear"):
+            cleaned["id_number"] = ""
         return cleaned
 
 
@@ -124,6 +147,8 @@ class ContractForm(forms.ModelForm):
             "start_date",
             "end_date",
             "channel",
+            "laike_store_name",
+            "laike_store_id",
             "responsible",
             "auto_renews",
             "renewal_term_months",
@@ -204,6 +229,11 @@ class ContractForm(forms.ModelForm):
                 "written",
                 Row(Column("signed_on"), Column("start_date"), Column("end_date")),
                 Row(Column("channel"), Column("responsible")),
+                Row(
+                    Column("laike_store_name"),
+                    Column("laike_store_id"),
+                    css_class="js-laike-only",
+                ),
             ),
             Fieldset(
                 _("Renewal"),

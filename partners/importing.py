@@ -35,7 +35,9 @@ PARTNER_REF = "partner"
 MCN_REF = "mcn"
 RESPONSIBLE_REF = "responsible"
 
-PARTNER_COLUMNS = list(PartnerForm.Meta.fields)
+# An ID number is entered on the partner's page only: an import keeps its rows in the session
+# between preview and confirm, and an ID number is never stored in clear (partners.fields).
+PARTNER_COLUMNS = [name for name in PartnerForm.Meta.fields if name != "id_number"]
 CONTRACT_COLUMNS = [PARTNER_REF] + [f for f in ContractForm.Meta.fields if f != "signed_document"]
 COLUMNS = {PARTNERS: PARTNER_COLUMNS, CONTRACTS: CONTRACT_COLUMNS}
 

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from core.downloads import DownloadFileField
 from core.models import credit_code_validator
 from core.validators import validate_document
+from partners.fields import EncryptedTextField
+from partners.identity import mask_id_number, normalise_id_number, validate_id_number
 from terminations.rules.choices import CountedFrom, PenaltyType, PeriodUnit
 from terminations.rules.clauses import normalise_clause
 
@@ -34,6 +38,7 @@ class PartnerQuerySet(models.QuerySet):
             | Q(company_name__icontains=text)
             | Q(credit_code__icontains=text)
             | Q(contact_name__icontains=text)
+            | Q(real_name__icontains=text)
         )
 
 
@@ -44,6 +49,13 @@ class Partner(models.Model):
         AGENCY = "agency", _("agency operator")
         CREATOR = "creator", _("creator")
         MCN = "mcn", _("MCN (creator agency)")
+
+    class Entity(models.TextChoices):
+        """Who signed for a creator: the party a letter is addressed to."""
+
+        PERSON = "person", _("the creator in person")
+        STUDIO = "studio", _("the creator's studio or company (工作室、个体工商户或公司)")
+        MCN = "mcn", _("the MCN")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("cooperating")
@@ -58,6 +70,31 @@ class Partner(models.Model):
         _("name"),
         max_length=200,
         help_text=_("Creator's name or nickname, or the agency's trade name."),
+    )
+    real_name = models.CharField(
+        _("real name (真实姓名)"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a creator: the legal name on the ID card; letters to a person use it."),
+    )
+    contracting_entity = models.CharField(
+        _("contracting party"),
+        max_length=10,
+        choices=Entity,
+        blank=True,
+        help_text=_(
+            "For a creator: who signed the contract. Letters are addressed to that party, with "
+            "a copy (抄送) to the other where an MCN is involved."
+        ),
+    )
+    id_number = EncryptedTextField(
+        _("ID number (身份证号)"),
+        mask=mask_id_number,
+        validators=[validate_id_number],
+        help_text=_(
+            "Optional. Stored encrypted and shown masked everywhere (e.g. 3301**********1234); "
+            "never exported. Leave empty to keep the one recorded."
+        ),
     )
     company_name = models.CharField(_("company legal name"), max_length=200, blank=True)
     credit_code = models.CharField(
@@ -143,6 +180,46 @@ class Partner(models.Model):
     def is_archived(self) -> bool:
         return self.status == self.Status.ARCHIVED
 
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def entity(self) -> str:
+        """Who signed: for a creator as recorded (the person when nothing is); otherwise the
+        partner itself, a company."""
+        if self.kind != self.Kind.CREATOR:
+            return ""
+        return self.contracting_entity or self.Entity.PERSON
+
+    @property
+    def signed_through_mcn(self) -> bool:
+        return self.entity == self.Entity.MCN and self.mcn_id is not None
+
+    @property
+    def letter_addressee(self) -> Partner:
+        """The party that signed, to whom a letter is addressed (DOMAIN.md §6)."""
+        return self.mcn if self.signed_through_mcn else self
+
+    @property
+    def letter_copy_to(self) -> Partner | None:
+        """The other party where an MCN is involved, who receives a copy (抄送)."""
+        if self.signed_through_mcn:
+            return self
+        if self.kind == self.Kind.CREATOR and self.mcn_id is not None:
+            return self.mcn
+        return None
+
+    def clean(self) -> None:
+        self.id_number = normalise_id_number(self.id_number)
+        errors = {}
+        if self.kind != self.Kind.CREATOR:
+            self.contracting_entity = ""
+        elif self.contracting_entity == self.Entity.MCN and self.mcn_id is None:
+            errors["mcn"] = _("Choose the MCN that signed the contract.")
+        if errors:
+            raise ValidationError(errors)
+
 
 # The longest notice period a contract may name, per unit (ten years): anything longer is a typo,
 # and date arithmetic on it would overflow.
@@ -208,6 +285,18 @@ class Contract(models.Model):
     )
     channel = models.CharField(
         _("shop channel"), max_length=10, choices=Channel, default=Channel.DOUDIAN
+    )
+    laike_store_name = models.CharField(
+        _("来客 store name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a 抖音来客 contract: the store (门店) it concerns, as named in 来客."),
+    )
+    laike_store_id = models.CharField(
+        _("来客 store ID / POI ID"),
+        max_length=64,
+        blank=True,
+        help_text=_("The store's ID in 来客, or its POI ID."),
     )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -384,6 +473,14 @@ class Contract(models.Model):
                 errors[field] = _(
                     "A period of at most %(max)s %(unit)s: check the number and the unit."
                 ) % {"max": most, "unit": PeriodUnit(unit).label}
+        self.laike_store_name = self.laike_store_name.strip()
+        self.laike_store_id = self.laike_store_id.strip()
+        if self.channel == self.Channel.LAIKE:
+            # The letter identifies a 来客 contract by its store, not by the 抖店 shop.
+            if not self.laike_store_name:
+                errors["laike_store_name"] = _("A 抖音来客 contract names its store: enter it.")
+            if not self.laike_store_id:
+                errors["laike_store_id"] = _("Enter the 来客 store ID or POI ID.")
         if errors:
             raise ValidationError(errors)
 
@@ -391,15 +488,20 @@ class Contract(models.Model):
     def is_open_ended(self) -> bool:
         return self.end_date is None
 
-    # The notice channels the contract names, falling back to the partner's.
+    # The notice channels the contract names, falling back to those of the party that signed
+    # (the MCN, for a creator it signed for; otherwise the partner).
     @property
     def effective_notice_address(self) -> str:
-        return self.notice_address or self.partner.notice_address
+        return self.notice_address or self.partner.letter_addressee.notice_address
 
     @property
     def effective_notice_email(self) -> str:
-        return self.notice_email or self.partner.notice_email
+        return self.notice_email or self.partner.letter_addressee.notice_email
 
     @property
     def effective_notice_messaging(self) -> str:
-        return self.notice_messaging or self.partner.notice_messaging
+        return self.notice_messaging or self.partner.letter_addressee.notice_messaging
+
+    @property
+    def is_laike(self) -> bool:
+        return self.channel == self.Channel.LAIKE

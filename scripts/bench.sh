@@ -11,6 +11,7 @@ trap 'rm -rf "$TMP"' EXIT
 # Production settings, as the server runs them (DEBUG off: no template debugging, no query log),
 # minus the HTTPS redirect that the in-process client would otherwise receive.
 export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="bench-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export DJANGO_FIELD_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0
 export DJANGO_LOG_LEVEL=WARNING MEDIA_ROOT="$TMP/media"
 $PY manage.py collectstatic --noinput -v 0 >&2

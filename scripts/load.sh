@@ -11,6 +11,7 @@ PORT=${LOAD_PORT:-8765}
 DURATION=${LOAD_DURATION:-30s}
 export DATABASE_URL=${LOAD_DATABASE_URL:-sqlite:///$WORK/load.sqlite3}
 export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="load-test-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export DJANGO_FIELD_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 MEDIA_ROOT="$WORK/media" DJANGO_LOG_LEVEL=WARNING
 
 echo "Preparing the database ($DATABASE_URL) with 20,000 cases…"

@@ -54,6 +54,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 class CreatorFactory(PartnerFactory):
     kind = Partner.Kind.CREATOR
     name = factory.Sequence(lambda n: f"达人小鹿{n}")
+    real_name = "林晓露"
     company_name = ""
     douyin_id = factory.Sequence(lambda n: f"xiaolu{n}")
     followers = 120000

@@ -21,12 +21,17 @@
     const written = contractForm.querySelector("#id_written");
     const label = contractForm.querySelector("label[for='id_signed_document']");
     const chatNote = document.getElementById("js-chat-evidence");
+    const channel = contractForm.querySelector("#id_channel");
+    const laikeOnly = contractForm.querySelectorAll(".js-laike-only");
     const update = () => {
       const chatOnly = written && !written.checked;
       if (label) label.textContent = chatOnly ? contractForm.dataset.labelChat : contractForm.dataset.labelWritten;
       if (chatNote) chatNote.classList.toggle("d-none", !chatOnly);
+      const laike = channel && channel.value === "laike";
+      laikeOnly.forEach((el) => el.classList.toggle("d-none", !laike));
     };
     if (written) written.addEventListener("change", update);
+    if (channel) channel.addEventListener("change", update);
     update();
   }
 })();

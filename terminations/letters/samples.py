@@ -1,6 +1,9 @@
-"""Sample letters from fixed, unsaved rows: one of each kind in each language, plus a creator, a
-creator signed through an MCN (copied) and a cooperation agreed in chat. `make letters` renders
-them for anyone to read (`manage.py letter_samples`); nothing touches the database."""
+"""Sample letters from fixed, unsaved rows: one of each kind in each language, plus a creator by
+real name (ID number masked), a creator's studio, a creator signed through an MCN (addressed to the
+MCN, copied to the creator), a creator who signed in person with an MCN involved (copied to the
+MCN), a 抖音来客 contract (its store, its handover items) and a cooperation agreed in chat.
+`make letters` renders them for anyone to read (`manage.py letter_samples`); nothing touches the
+database."""
 
 from __future__ import annotations
 
@@ -150,6 +153,7 @@ def _case(partner, contract, *, basis: str, reference: str = "TC-2026-00042", **
         "evidence": Rows(
             [SimpleNamespace(file="cases/evidence/gmv.pdf", description="GMV 周报截图")]
         ),
+        "handover_items": Rows([]),
     }
     fields.update(extra)
     return SimpleNamespace(**fields)
@@ -273,20 +277,26 @@ def agreed_cause_notice(language: str = "zh"):
     return _notice(case, "termination", language, fixed_end_date=date(2026, 7, 31))
 
 
-def creator_notice(language: str = "zh"):
-    """A creator with a written contract, ended under its termination clause; the shop owes a fee."""
-    creator = Partner(
-        pk=2,
-        kind=Partner.Kind.CREATOR,
-        name="林小鹿",
-        douyin_id="xiaolu_88",
-        buyin_id="BY-7788123",
-        notice_address="上海市徐汇区漕溪北路 88 号",
-        notice_messaging="微信 xiaolu_88",
-    )
-    contract = Contract(
-        partner=creator,
-        number="DR-2026-007",
+def _creator(pk: int, **fields) -> Partner:
+    values = {
+        "pk": pk,
+        "kind": Partner.Kind.CREATOR,
+        "name": "林小鹿",
+        "real_name": "林晓露",
+        "id_number": "33010619900101123X",
+        "douyin_id": "xiaolu_88",
+        "buyin_id": "BY-7788123",
+        "notice_address": "上海市徐汇区漕溪北路 88 号",
+        "notice_messaging": "微信 xiaolu_88",
+    }
+    values.update(fields)
+    return Partner(**values)
+
+
+def _creator_contract(partner: Partner, number: str = "DR-2026-007") -> Contract:
+    return Contract(
+        partner=partner,
+        number=number,
         title="达人带货合作协议",
         signed_on=date(2026, 2, 1),
         start_date=date(2026, 2, 1),
@@ -295,49 +305,113 @@ def creator_notice(language: str = "zh"):
         clause_notice="8.2",
         convenience_termination=True,
     )
-    case = _case(
+
+
+def _creator_case(creator: Partner, contract: Contract, reference: str):
+    return _case(
         creator,
         contract,
         basis="contractual",
-        reference="TC-2026-00043",
+        reference=reference,
         settlement_lines=Rows(
-            [_line("fee", "to_partner", "3000.00", "5月坑位费", date(2026, 7, 10))]
+            [_line("fee", "to_partner", "3000.00", "5月坑位费", date(2026, 7, 10), "May slot fee")]
         ),
         evidence=Rows([]),
     )
+
+
+def creator_notice(language: str = "zh"):
+    """A creator who signed in person: addressed by real name, the ID number masked; the shop
+    owes a fee."""
+    creator = _creator(2, contracting_entity=Partner.Entity.PERSON)
+    case = _creator_case(creator, _creator_contract(creator), "TC-2026-00043")
     return _notice(case, "termination", language, facts="")
 
 
-def mcn_notice(language: str = "zh"):
-    """A creator signed through an MCN: addressed to the creator, copied to the MCN."""
-    mcn = Partner(
+def studio_notice(language: str = "zh"):
+    """A creator who signed through a studio (个体工商户): addressed to the studio."""
+    creator = _creator(
+        6,
+        contracting_entity=Partner.Entity.STUDIO,
+        company_name="上海市徐汇区晓露文化工作室",
+        credit_code="92310104MA1K8L9M2N",
+        id_number="",
+    )
+    case = _creator_case(creator, _creator_contract(creator, "DR-2026-012"), "TC-2026-00046")
+    return _notice(case, "termination", language, facts="")
+
+
+def _mcn() -> Partner:
+    return Partner(
         pk=3,
         kind=Partner.Kind.MCN,
         name="鹿鸣MCN",
         company_name="上海鹿鸣文化传媒有限公司",
         credit_code="91310104MA1FR2AB3C",
         notice_address="上海市徐汇区虹桥路 1 号",
+        notice_email="legal@luming-mcn.example.com",
     )
-    creator = Partner(
-        pk=4,
-        kind=Partner.Kind.CREATOR,
+
+
+def mcn_notice(language: str = "zh"):
+    """A creator signed by an MCN: the MCN signed, so the letter is addressed to it (the
+    contract's notice address is the MCN's) and copied (抄送) to the creator."""
+    creator = _creator(
+        4,
         name="达人小鹿",
+        real_name="陈小鹿",
+        id_number="310104199203154566",
         douyin_id="xiaolu_mcn",
-        notice_address="上海市徐汇区漕溪北路 88 号",
-        mcn=mcn,
+        buyin_id="",
+        notice_messaging="",
+        contracting_entity=Partner.Entity.MCN,
+        mcn=_mcn(),
     )
-    contract = Contract(
-        partner=creator,
-        number="MCN-2026-011",
-        title="达人推广合作协议",
-        signed_on=date(2026, 3, 1),
-        start_date=date(2026, 3, 1),
-        end_date=date(2027, 2, 28),
-        clause_termination="10.1",
-        convenience_termination=True,
-    )
-    case = _case(creator, contract, basis="contractual", reference="TC-2026-00044")
+    contract = _creator_contract(creator, "MCN-2026-011")
+    contract.title = "达人推广合作协议"
+    contract.clause_termination = "10.1"
+    contract.clause_notice = ""
+    case = _creator_case(creator, contract, "TC-2026-00044")
     return _notice(case, "termination", language, facts="")
+
+
+def mcn_person_notice(language: str = "zh"):
+    """A creator who signed in person although managed by an MCN: addressed to the creator,
+    copied (抄送) to the MCN."""
+    creator = _creator(7, contracting_entity=Partner.Entity.PERSON, mcn=_mcn())
+    case = _creator_case(creator, _creator_contract(creator, "DR-2026-015"), "TC-2026-00047")
+    return _notice(case, "termination", language, facts="")
+
+
+def laike_notice(language: str = "zh"):
+    """An agency running the shop's 抖音来客 store: the contract is identified by the store, and
+    the store's handover items of the case are demanded."""
+    agency = _agency()
+    contract = _agency_contract(agency)
+    contract.number = "LK-2026-0008"
+    contract.title = "抖音来客门店代运营服务合同"
+    contract.channel = Contract.Channel.LAIKE
+    contract.laike_store_name = "青禾烘焙（文三路店）"
+    contract.laike_store_id = "7012345678901234567"
+    contract.signed_document.name = "contracts/2026/LK-2026-0008.pdf"
+    items = Rows(
+        [
+            SimpleNamespace(code="agency_passwords", status="done"),
+            SimpleNamespace(code="laike_subaccounts", status="open"),
+            SimpleNamespace(code="agency_materials", status="open"),
+            SimpleNamespace(code="laike_vouchers", status="open"),
+            SimpleNamespace(code="laike_unbind_store", status="open"),
+        ]
+    )
+    case = _case(
+        agency, contract, basis="contractual", reference="TC-2026-00048", handover_items=items
+    )
+    return _notice(
+        case,
+        "termination",
+        language,
+        facts="2026年3月至5月，贵方运营的来客门店核销率连续三个月低于约定的40%。",
+    )
 
 
 def chat_notice(language: str = "zh"):
@@ -346,6 +420,7 @@ def chat_notice(language: str = "zh"):
         pk=5,
         kind=Partner.Kind.CREATOR,
         name="阿禾好物",
+        real_name="何禾",
         douyin_id="ahe_goods",
         notice_messaging="微信 ahe_goods",
     )
@@ -376,7 +451,12 @@ def samples() -> Iterator[tuple[str, object]]:
             yield f"{kind}-{language}", agency_notice(kind, language)
     yield "variant-creator-zh", creator_notice("zh")
     yield "variant-creator-bilingual", creator_notice("bilingual")
-    yield "variant-mcn-copied-zh", mcn_notice("zh")
+    yield "variant-creator-studio-zh", studio_notice("zh")
+    yield "variant-mcn-signed-zh", mcn_notice("zh")
+    yield "variant-mcn-signed-en", mcn_notice("en")
+    yield "variant-mcn-copied-zh", mcn_person_notice("zh")
+    yield "variant-laike-zh", laike_notice("zh")
+    yield "variant-laike-bilingual", laike_notice("bilingual")
     yield "variant-chat-cooperation-zh", chat_notice("zh")
     yield "variant-chat-cooperation-en", chat_notice("en")
     yield "variant-agreed-cause-fixed-date-zh", agreed_cause_notice("zh")

@@ -84,23 +84,46 @@ def _sender(profile: ShopProfile | None) -> dict[str, str]:
 
 
 def _party(partner, contract=None) -> dict[str, Any]:
-    """A party as registered; the notice channels the contract names, else the partner's."""
-    use_contract = contract is not None and contract.partner_id == partner.pk
+    """A party as registered, with the notice channels the contract names for the party that
+    signed it (`contract` given), else the party's own. A creator is named by the name of the
+    party that signed: the real name of a person, the registered name of a studio; the nickname
+    and ID number (masked: the plain number never enters a snapshot) follow."""
+    creator = partner.kind == "creator"
+    if creator and partner.entity == "studio":
+        display_name = partner.company_name or partner.real_name or partner.name
+    elif creator:
+        display_name = partner.real_name or partner.name
+    else:
+        display_name = partner.company_name or partner.name
     return {
         "kind": partner.kind,
+        "entity": partner.entity,
         "name": partner.name,
+        "real_name": partner.real_name if creator else "",
         "company_name": partner.company_name,
-        "display_name": partner.company_name or partner.name,
+        "display_name": display_name,
+        "id_number_masked": partner.id_number_masked if creator else "",
         "credit_code": partner.credit_code,
         "douyin_id": partner.douyin_id,
         "buyin_id": partner.buyin_id,
         "contact_name": partner.contact_name,
-        "address": contract.effective_notice_address if use_contract else partner.notice_address,
-        "email": contract.effective_notice_email if use_contract else partner.notice_email,
-        "messaging": (
-            contract.effective_notice_messaging if use_contract else partner.notice_messaging
-        ),
+        "address": contract.effective_notice_address if contract else partner.notice_address,
+        "email": contract.effective_notice_email if contract else partner.notice_email,
+        "messaging": contract.effective_notice_messaging if contract else partner.notice_messaging,
     }
+
+
+# The handover items of a 来客 store (terminations.handover_templates) the letter demands.
+STORE_ITEM_CODES = ("laike_subaccounts", "laike_vouchers", "laike_unbind_store")
+
+
+def _store_items(case) -> list[str]:
+    """The case's 来客 handover items, in checklist order, except those a manager waived."""
+    return [
+        item.code
+        for item in case.handover_items.all()
+        if item.code in STORE_ITEM_CODES and item.status != "waived"
+    ]
 
 
 def _cooperation(contract, partner, sender: dict[str, str]) -> dict[str, Any]:
@@ -125,6 +148,9 @@ def _cooperation(contract, partner, sender: dict[str, str]) -> dict[str, Any]:
         "channel": contract.channel,
         "channel_zh": channel[0],
         "channel_en": channel[1],
+        # A 来客 contract is identified by its store, a 抖店 one by the shop.
+        "laike_store_name": contract.laike_store_name if contract.channel == "laike" else "",
+        "laike_store_id": contract.laike_store_id if contract.channel == "laike" else "",
         "shop_name": sender["shop_name"],
         "shop_id": sender["shop_id"],
         "douyin_id": partner.douyin_id,
@@ -283,11 +309,11 @@ def build_snapshot(
     sender = _sender(profile)
     issued_on = issued_on or timezone.localdate()
     cooperation = _cooperation(contract, partner, sender)
-    addressees = [_party(partner, contract)]
-    copy_to = []
-    if partner.kind == "creator" and partner.mcn_id:
-        # The MCN is a party to the creator's contract and receives the letter too (抄送).
-        copy_to.append(_party(partner.mcn))
+    # Addressed to the party that signed (the creator, the creator's studio or the MCN), with a
+    # copy (抄送) to the other where an MCN is involved (DOMAIN.md §6).
+    signer, other = partner.letter_addressee, partner.letter_copy_to
+    addressees = [_party(signer, contract)]
+    copy_to = [_party(other)] if other is not None else []
     return {
         "schema": SCHEMA,
         "kind": notice.kind,
@@ -304,6 +330,10 @@ def build_snapshot(
         "partner_kind": partner.kind,
         "addressees": addressees,
         "copy_to": copy_to,
+        # When the MCN signed for the creator: the creator, whose acts the MCN is to procure.
+        "via_mcn": signer.pk != partner.pk,
+        "creator_name": (partner.real_name or partner.name) if partner.kind == "creator" else "",
+        "store_items": _store_items(case),
         "cooperation": cooperation,
         "facts": notice.facts.strip(),
         "facts_en": notice.facts_en.strip(),

@@ -466,13 +466,29 @@ def letter_missing_fields(notice: Notice) -> list[str]:
         missing.append(_("the shop's legal name (shop profile)"))
     if profile is None or not profile.credit_code.strip():
         missing.append(_("the shop's unified social credit code (shop profile)"))
-    addressees = [partner]
-    if partner.kind == partner.Kind.CREATOR and partner.mcn_id:
-        addressees.append(partner.mcn)
-    for party in addressees:
-        if party.kind == party.Kind.CREATOR:
-            if not party.name.strip():
-                missing.append(_("the name of %(partner)s") % {"partner": party})
+    if partner.entity == partner.Entity.MCN and not partner.mcn_id:
+        missing.append(
+            _("the MCN that signed for %(partner)s (partner register)") % {"partner": partner}
+        )
+    # The party that signed is named by its legal name: a person by the real name, a studio or
+    # a company by its registered name. An MCN copied is a party to the contract too.
+    signer, other = partner.letter_addressee, partner.letter_copy_to
+    parties = [signer] + ([other] if other is not None and other.kind != other.Kind.CREATOR else [])
+    for party in parties:
+        if party.entity == party.Entity.PERSON:
+            if not party.real_name.strip():
+                missing.append(
+                    _("the real name (真实姓名) of %(partner)s (partner register)")
+                    % {"partner": party}
+                )
+        elif party.entity == party.Entity.STUDIO:
+            if not party.company_name.strip():
+                missing.append(
+                    _(
+                        "the registered name of the studio or company of %(partner)s (partner register)"
+                    )
+                    % {"partner": party}
+                )
         elif not party.company_name.strip():
             missing.append(_("the company legal name of %(partner)s") % {"partner": party})
     uses_contract = contract is not None and contract.partner_id == partner.pk
@@ -483,11 +499,11 @@ def letter_missing_fields(notice: Notice) -> list[str]:
             contract.effective_notice_messaging,
         )
     else:
-        channels = (partner.notice_address, partner.notice_email, partner.notice_messaging)
+        channels = (signer.notice_address, signer.notice_email, signer.notice_messaging)
     if not any(value.strip() for value in channels):
         missing.append(
             _("an address, e-mail or messaging account for notices of %(partner)s")
-            % {"partner": partner}
+            % {"partner": signer}
         )
     if contract is None:
         if not (partner.douyin_id.strip() or partner.buyin_id.strip()):
@@ -500,6 +516,12 @@ def letter_missing_fields(notice: Notice) -> list[str]:
         missing.append(_("the contract's number and title"))
     elif not contract.written and not contract.number.strip():
         missing.append(_("the cooperation's reference number"))
+    if contract is not None and contract.is_laike:
+        # A 来客 contract is identified by its store (DOMAIN.md §6).
+        if not contract.laike_store_name.strip():
+            missing.append(_("the 来客 store name of the contract"))
+        if not contract.laike_store_id.strip():
+            missing.append(_("the 来客 store ID / POI ID of the contract"))
     if notice.kind == Notice.Kind.MUTUAL:
         if not case.agreed_end_date:
             missing.append(_("the agreed end date"))

@@ -252,7 +252,7 @@ def notice_record_external(request: HttpRequest, reference: str) -> HttpResponse
 def _notice_addresses(case) -> dict[str, str]:
     """Where each method sends a letter: the channels the contract names, else the partner's."""
     source = case.contract if case.contract_id else None
-    partner = case.partner
+    partner = case.partner.letter_addressee  # the MCN, when it signed for the creator
     return {
         Delivery.Method.COURIER: (source.effective_notice_address if source else "")
         or partner.notice_address,

@@ -47,6 +47,8 @@ def test_creator_fraud_journey(page, live_server, browser, browser_context_args,
         page.goto(f"{base}/partners/new/")
         page.select_option("#id_kind", "creator")
         page.fill("#id_name", CREATOR)
+        # A letter to a person names her real name: issuing is refused without it.
+        page.fill("#id_real_name", "米莉")
         page.fill("#id_douyin_id", "xiaomili_2026")
         page.fill("#id_notice_messaging", "微信 xiaomili2026")
         submit(page, "form.js-partner-form")

@@ -357,7 +357,7 @@ def test_creator_through_an_mcn_is_addressed_with_a_copy_to_the_mcn(shop_profile
     case = make_case(partner=creator, basis=Basis.OPEN_ENDED)
     text = flat(pdf_text(issue(case, manager_user, kind="open_ended")))
     assert "抄送" in text and "上海鹿鸣文化传媒有限公司" in text
-    assert "致：达人小鹿" in text
+    assert "致：林晓露" in text  # the real name; the nickname follows it
 
 
 # --- refusals: what a letter cannot go out without ------------------------------------------
@@ -492,15 +492,25 @@ def test_letter_samples_render_every_kind_and_language_without_a_database(tmp_pa
     for kind in KINDS:
         for language in LANGUAGES:
             assert f"{kind}-{language}" in names
-    for variant in ("creator", "mcn-copied", "chat-cooperation"):
+    for variant in ("creator", "creator-studio", "mcn-signed", "mcn-copied", "laike", "chat"):
         assert any(variant in name for name in names), variant
     assert str(tmp_path) in out.getvalue()
-    mcn = flat(
-        "\n".join(
-            page.extract_text() for page in PdfReader(tmp_path / "variant-mcn-copied-zh.pdf").pages
-        )
-    )
-    assert "抄送" in mcn and "第10.1条" in mcn and "第第" not in mcn
+
+    def read(name: str) -> str:
+        return flat("\n".join(page.extract_text() for page in PdfReader(tmp_path / name).pages))
+
+    # Signed by the MCN: addressed to it, copied to the creator (real name, ID masked).
+    mcn = read("variant-mcn-signed-zh.pdf")
+    assert "致：上海鹿鸣文化传媒有限公司" in mcn and "第10.1条" in mcn and "第第" not in mcn
+    assert "抄送（达人）陈小鹿" in mcn and "3101**********4566" in mcn
+    assert "310104199203154566" not in mcn
+    # Signed by the creator in person, an MCN involved: addressed to her, copied to the MCN.
+    copied = read("variant-mcn-copied-zh.pdf")
+    assert "致：林晓露" in copied and "抄送（签约机构（MCN））上海鹿鸣文化传媒有限公司" in copied
+    # 来客: the store identifies the contract, and its handover items are demanded.
+    laike = read("variant-laike-zh.pdf")
+    assert "抖音来客门店「青禾烘焙（文三路店）」，门店ID：7012345678901234567" in laike
+    assert "核销或退款" in laike and "解绑" in laike and "店铺ID" not in laike
 
 
 @pytest.mark.django_db
