@@ -96,16 +96,19 @@ def test_agreed_cause_letter_in_the_browser(page: Page, live_server):
         place_in_stage(before_letter_done(case), Stage.NOTICE)
         page.goto(url)
         page.click("a[href$='/letters/new/']")
-        page.select_option("[name=language]", "bilingual")
-        page.fill("[name=facts]", "2026年3月至5月GMV连续低于保底。")
-        page.fill("[name=facts_en]", "From March to May 2026 GMV stayed below the minimum.")
-        page.fill("[name=fixed_end_date]", "2026-07-03")  # before the earliest (2026-07-06)
-        submit(page, "form[method=post]:has([name=facts_en])")
+        draft = "main form[method=post]:has([name=facts_en])"
+        page.select_option(f"{draft} [name=language]", "bilingual")
+        page.fill(f"{draft} [name=facts]", "2026年3月至5月GMV连续低于保底。")
+        page.fill(
+            f"{draft} [name=facts_en]", "From March to May 2026 GMV stayed below the minimum."
+        )
+        page.fill(f"{draft} [name=fixed_end_date]", "2026-07-03")  # earliest is 2026-07-06
+        submit(page, draft)
         expect_no_server_error(page)
         expect(page.locator("body")).to_contain_text("2026-07-06")
         assert not Notice.objects.filter(case=case).exists()
-        page.fill("[name=fixed_end_date]", "2026-07-31")
-        submit(page, "form[method=post]:has([name=facts_en])")
+        page.fill(f"{draft} [name=fixed_end_date]", "2026-07-31")
+        submit(page, draft)
         expect_success(page)
         notice = Notice.objects.get(case=case)
         assert notice.fixed_end_date == date(2026, 7, 31)
