@@ -54,6 +54,14 @@ class Basis(models.TextChoices):
     ENTRUSTMENT = "entrustment", _("entrustment contract (art. 933)")
 
 
+class CureGround(models.TextChoices):
+    """What a cure notice rests on (DOMAIN.md §3): the article is chosen by what staff record."""
+
+    DELAY = "delay", _("delay in a main obligation, after a demand (art. 563 ¶1(三))")
+    PURPOSE = "purpose", _("a breach that defeats the contract's purpose (art. 563 ¶1(四))")
+    CLAUSE = "clause", _("the contract's own termination clause")
+
+
 class NoDemandGround(models.TextChoices):
     """Why a termination for breach needs no prior demand (Civil Code art. 563 ¶1)."""
 
@@ -258,6 +266,13 @@ class TerminationCase(models.Model):
         help_text=_(
             "For breach: the contract ends at the end of this period after arrival if not cured."
         ),
+    )
+    cure_ground = models.CharField(
+        _("what the cure notice rests on"),
+        max_length=10,
+        choices=CureGround,
+        default=CureGround.DELAY,
+        help_text=_("Chooses the article the cure notice cites."),
     )
     skip_negotiation_reason = models.TextField(_("why negotiation was skipped"), blank=True)
     withdrawal_reason = models.TextField(_("why the case was withdrawn"), blank=True)

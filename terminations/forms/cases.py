@@ -141,6 +141,7 @@ class AssessmentForm(forms.ModelForm):
             "entrustment_confirmed",
             "reasonable_notice_days",
             "cure_period_days",
+            "cure_ground",
             *IMPACT_FIELDS,
             "known_loss",
             "risk_notes",

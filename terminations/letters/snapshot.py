@@ -221,6 +221,7 @@ def _breach(case) -> dict[str, Any]:
         "prior_demand_until_zh": zh_date(case.prior_demand_until),
         "prior_demand_until_en": en_date(case.prior_demand_until),
         "no_demand_ground": case.no_demand_ground if case.no_demand_confirmed_at else "",
+        "cure_ground": getattr(case, "cure_ground", "") or "delay",
     }
 
 

@@ -20,6 +20,7 @@ from core.validators import validate_document
 from terminations.models import (
     Basis,
     CaseEvent,
+    CureGround,
     CureOutcome,
     EvidenceFile,
     NoDemandGround,
@@ -49,7 +50,24 @@ __all__ = [
 
 
 def breach_letter_errors(case: TerminationCase, kind: str) -> list[str]:
-    """Why an unconditional termination letter for breach may not be drafted or issued now."""
+    """Why an unconditional termination letter for breach may not be drafted or issued now, or
+    why a cure notice resting on the contract's clause cannot cite one."""
+    if (
+        case.basis == Basis.BREACH
+        and kind == Notice.Kind.CURE
+        and case.cure_ground == CureGround.CLAUSE
+        and not (case.contract_id and case.contract.clause_termination.strip())
+    ):
+        return [
+            Refusal(
+                _(
+                    "The cure notice rests on the contract's termination clause, but no clause "
+                    "is recorded: enter it on the contract, or choose the article the notice "
+                    "rests on."
+                ),
+                "assessment",
+            )
+        ]
     if case.basis != Basis.BREACH or kind != Notice.Kind.TERMINATION:
         return []
     if case.no_demand_confirmed_at:

@@ -107,6 +107,7 @@ ASSESSMENT_FIELDS = frozenset(
         "entrustment_confirmed",
         "reasonable_notice_days",
         "cure_period_days",
+        "cure_ground",
         "gmv_share_percent",
         "open_orders",
         "open_after_sales",

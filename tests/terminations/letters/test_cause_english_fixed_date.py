@@ -85,7 +85,7 @@ def test_contractual_basis_refused_without_a_right_or_a_cause_naming_the_bases_t
             basis=Basis.CONTRACTUAL,
         )
     message = str(refused.value)
-    assert "HT-2026-0077" in message and "agreed cause" in message
+    assert "HT-2026-0077" in message and "约定解除事由" in message
     assert str(Basis.MUTUAL.label) in message and str(Basis.BREACH.label) in message
     assert str(Basis.ENTRUSTMENT.label) in message  # an agency's contract
     assert str(Basis.OPEN_ENDED.label) not in message  # the contract has a fixed term
@@ -127,7 +127,7 @@ def test_agreed_cause_is_confirmed_by_the_manager_and_stated_in_the_letter(
     notice_update_draft(notice=notice, by=staff_user, facts_en="GMV fell three months running.")
     with pytest.raises(TransitionError) as refused:
         notice_approve(notice=notice, by=manager_user)
-    assert "Confirm the agreed cause" in str(refused.value)
+    assert "批准前请确认约定解除事由" in str(refused.value)
     notice_approve(notice=notice, by=manager_user, confirm_agreed_cause=True)
     case.refresh_from_db()
     assert case.agreed_cause_confirmed_by == manager_user and case.agreed_cause_confirmed_at
@@ -168,7 +168,7 @@ def test_english_letter_refused_until_every_typed_text_has_its_english(shop_prof
     with pytest.raises(TransitionError) as refused:
         notice_issue(notice=notice, by=manager_user)
     message = str(refused.value)
-    for named in ("facts in English", "particular demands in English", "6月预付费"):
+    for named in ("事实的英文文本", "具体要求的英文文本", "6月预付费"):
         assert named in message, named
     notice.refresh_from_db()
     assert notice.status == Notice.Status.APPROVED and not notice.pdf
@@ -261,7 +261,7 @@ def test_only_a_notice_that_ends_the_cooperation_fixes_a_date(shop_profile, mana
             cure_period_days=15,
             fixed_end_date=datetime.date(2026, 9, 1),
         )
-    assert "fix a termination date" in str(refused.value)
+    assert "固定解除日" in str(refused.value)
     assert not Notice.objects.filter(case=case).exists()
 
 
@@ -286,3 +286,40 @@ def test_a_second_letter_never_shows_a_date_from_the_first_letters_arrival(
     assert second.stated_end_date is None
     # Its handover deadline is its own end, never a day before the letter's date.
     assert "请贵方于本合同解除之日24:00前" in text
+
+
+# --- the cure notice's article ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ground", "cited", "absent"),
+    [
+        ("delay", "第五百六十三条第一款第（三）项", "第（四）项"),
+        (
+            "purpose",
+            "致使不能实现合同目的。依据本合同第12.2条的约定及《中华人民共和国民法典》第五百六十三条第一款第（四）项",
+            "第（三）项",
+        ),
+        ("clause", "依据本合同第12.2条的约定，本公司现催告贵方", "第五百六十三条"),
+    ],
+)
+def test_cure_notice_cites_the_article_staff_recorded(
+    ground, cited, absent, shop_profile, manager_user
+):
+    contract = ContractFactory(number="HT-2026-0090", clause_termination="12.2")
+    case = make_case(contract=contract, basis=Basis.BREACH, cure_ground=ground, cure_period_days=15)
+    notice = notice_draft(case=case, by=manager_user, kind="cure", cure_period_days=15)
+    notice_approve(notice=notice, by=manager_user)
+    text = pdf_text(notice_issue(notice=notice, by=manager_user))
+    assert cited in text
+    demand = text[text.index("催告") : text.index("附条件解除")]
+    assert absent not in demand
+
+
+@pytest.mark.django_db
+def test_cure_notice_on_the_contracts_clause_needs_the_clause(shop_profile, manager_user):
+    contract = ContractFactory(number="HT-2026-0091", clause_termination="")
+    case = make_case(contract=contract, basis=Basis.BREACH, cure_ground="clause")
+    with pytest.raises(TransitionError, match="未记录该条款"):
+        notice_draft(case=case, by=manager_user, kind="cure", cure_period_days=15)
