@@ -19,6 +19,7 @@ from core.validators import row_id, validate_document
 from partners.models import Contract, Partner
 from terminations.models import (
     Commission,
+    CureGround,
     CureOutcome,
     FollowUpPlan,
     NegotiationEntry,
@@ -157,8 +158,14 @@ class AssessmentForm(forms.ModelForm):
             "agreed_cause_en": SHORT_TEXT,
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only a breach case's cure notice uses it; an empty choice keeps the default.
+        self.fields["cure_ground"].required = False
+
     def clean(self) -> dict:
         cleaned = super().clean()
+        cleaned["cure_ground"] = cleaned.get("cure_ground") or CureGround.DELAY
         today = timezone.localdate()
         for name in ("learned_on", "prior_demand_on", "decision_demanded_on"):
             if cleaned.get(name) and cleaned[name] > today:

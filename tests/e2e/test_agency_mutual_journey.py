@@ -27,6 +27,8 @@ from tests.e2e.helpers import (
     upload,
 )
 
+TERMS_EN = "Ends on 31 August 2026; the shop pays half a month's fee, CNY 10,000."
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AGENCY = "杭州星火代运营有限公司（测试）"
@@ -128,6 +130,7 @@ def test_agency_mutual_termination_journey(
         page.fill(f"{form} [name=agreed_on]", "2026-05-31")
         page.fill(f"{form} [name=agreed_end_date]", "2026-08-31")
         page.fill(f"{form} [name=terms]", "2026-08-31 解除；本店补偿半个月服务费 10000 元。")
+        page.fill(f"{form} [name=terms_en]", TERMS_EN)
         page.set_input_files(
             f"{form} [name=confirmation]",
             upload("confirmation.pdf", tiny_pdf(), "application/pdf"),
@@ -148,7 +151,7 @@ def test_agency_mutual_termination_journey(
         with page.expect_navigation():
             page.click(f"a[href$='/cases/{case.reference}/letters/new/']")
         page.select_option("#id_kind", "mutual")
-        page.select_option("#id_language", "zh")
+        page.select_option("#id_language", "bilingual")  # needs the terms in English
         submit(page, "form:has(#id_kind)")
         expect_success(page)
         notice = Notice.objects.get(case=case)
@@ -200,7 +203,7 @@ def test_agency_mutual_termination_journey(
         pdf_path = tmp_path / "mutual.pdf"
         download_info.value.save_as(pdf_path)
         text = re.sub(r"\s+", "", pdf_text(pdf_path))
-        for expected in ("解除协议确认函", "2026年8月31日", AGENCY, notice.letter_number):
+        for expected in ("解除协议确认函", "2026年8月31日", AGENCY, notice.letter_number, TERMS_EN):
             assert re.sub(r"\s+", "", expected) in text, f"{expected!r} is not in the PDF:\n{text}"
 
         # The case page lists the issued letter and the timeline has the events.

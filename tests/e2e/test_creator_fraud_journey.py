@@ -196,9 +196,11 @@ def test_creator_fraud_journey(page, live_server, browser, browser_context_args,
         page.select_option(f"{form} [name=direction]", "to_shop")
         page.fill(f"{form} [name=amount]", "0")
         page.fill(f"{form} [name=description]", "无需结算：无预付款、无保证金、无未结佣金。")
+        page.fill(f"{form} [name=description_en]", "Nothing to settle.")
         submit(page, form)
         expect_success(page)
         assert case.settlement_lines.count() == 1
+        assert case.settlement_lines.get().description_en == "Nothing to settle."
 
         # The plan.
         page.locator("#plan details > summary").click()

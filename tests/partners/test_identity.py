@@ -60,9 +60,10 @@ def test_valid_id_numbers_pass(value):
     ],
 )
 def test_invalid_id_numbers_get_a_clear_message(value, message):
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        validate_id_number(value)
-    assert message in error.value.messages[0]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            validate_id_number(value)
+        assert message in error.value.messages[0]  # read while English is active
 
 
 def test_the_form_names_the_id_number_error_and_saves_nothing():
