@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from core import roles
@@ -17,6 +17,7 @@ from core.forms import ShopProfileForm
 from core.models import ShopProfile
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Managers and viewers (the lawyer, finance) land on the dashboard, staff on their own
     work; anyone else on the case list."""
@@ -52,6 +53,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def shop_profile_edit(request: HttpRequest) -> HttpResponse:
     if not roles.can_view(request.user):
         raise PermissionDenied
