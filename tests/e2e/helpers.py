@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from tests.e2e.page_checks import assert_every_submit_button_has_a_form
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Issuing renders the letter's PDF (WeasyPrint with CJK fonts): seconds, more on a busy machine.
 ISSUE_TIMEOUT = 90_000
@@ -65,6 +67,8 @@ def submit(page: Page, form_selector: str, *, timeout: float | None = None) -> N
 def expect_no_server_error(page: Page) -> None:
     expect(page.locator("body")).not_to_contain_text("Server Error (500)")
     expect(page.locator("body")).not_to_contain_text("Traceback")
+    # Also checked on every page load (tests/e2e/page_checks.py); here for pages htmx changed.
+    assert_every_submit_button_has_a_form(page)
 
 
 def expect_success(page: Page) -> None:
