@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from core import roles
@@ -15,6 +15,7 @@ from core.forms import ShopProfileForm
 from core.models import ShopProfile
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Managers and viewers (the lawyer, finance) land on the dashboard, staff on their own
     work; anyone else on the case list."""
@@ -50,6 +51,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def shop_profile_edit(request: HttpRequest) -> HttpResponse:
     if not roles.can_view(request.user):
         raise PermissionDenied

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Contract, Partner
+from terminations.handover_templates import title_for
 from terminations.models import (
     OPEN_STAGES,
     Basis,
@@ -686,8 +687,10 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
         status=HandoverItem.Status.OPEN,
         due_date__isnull=False,
         due_date__lte=until,
-    ).values_list("due_date", "title", "case__reference")
-    for due_date, title, reference in handover:
+    ).values_list("due_date", "code", "title", "case__reference")
+    for due_date, code, title, reference in handover:
+        # A template item reads in the reader's language; a typed one as typed.
+        title = (title_for(code) if code else "") or title
         items.append(
             WorkItem(due_date, "handover", title, case_url(reference), reference, due_date < today)
         )

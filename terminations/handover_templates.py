@@ -64,14 +64,16 @@ AGENCY_ITEMS: tuple[ItemTemplate, ...] = (
     ItemTemplate(
         "agency_service_market",
         "security",
-        _("Revoke the agency's app authorisations in the 抖店 service market (服务市场)"),
+        _(
+            "Revoke the agency's app authorisations in the Douyin Shop service market (抖店服务市场)"
+        ),
         _("Apps ordered or authorised by the agency can read orders and customer data."),
         BEFORE_LETTER,
     ),
     ItemTemplate(
         "agency_feige_seats",
         "security",
-        _("Take back the 飞鸽 customer-service seats"),
+        _("Take back the Feige (飞鸽) customer-service seats"),
         "",
         BEFORE_LETTER,
     ),
@@ -224,3 +226,8 @@ def template_for(*, partner_kind: str, channel: str | None) -> list[ItemTemplate
 def title_for(code: str) -> str:
     item = ALL_ITEMS.get(code)
     return str(item.title) if item else ""
+
+
+def description_for(code: str) -> str:
+    item = ALL_ITEMS.get(code)
+    return str(item.description) if item else ""

@@ -631,6 +631,20 @@ class HandoverItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def display_title(self) -> str:
+        """An item made from a template reads in the reader's language (by its code); an item
+        staff typed stays as typed."""
+        from terminations.handover_templates import title_for
+
+        return (title_for(self.code) if self.code else "") or self.title
+
+    @property
+    def display_description(self) -> str:
+        from terminations.handover_templates import ALL_ITEMS, description_for
+
+        return description_for(self.code) if self.code in ALL_ITEMS else self.description
+
 
 class SettlementLine(models.Model):
     class Kind(models.TextChoices):

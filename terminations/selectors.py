@@ -203,7 +203,7 @@ def case_deadline(case: TerminationCase, *, today: date | None = None) -> Deadli
         item = min(open_items, key=lambda i: (i.due_date, i.position, i.pk))
         return Deadline(
             kind="handover",
-            label=str(_("Next handover item due: %(title)s") % {"title": item.title}),
+            label=str(_("Next handover item due: %(title)s") % {"title": item.display_title}),
             on=item.due_date,
             days_left=(item.due_date - today).days,
         )

@@ -6,12 +6,52 @@ import io
 import struct
 import zlib
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from tests.e2e.page_checks import assert_every_submit_button_has_a_form
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Screenshots of the main pages for people to look at (git-ignored, overwritten each run).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+# CJK ideographs, CJK punctuation and full-width forms.
+CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+# The text a person sees that has Chinese in it, outside what the page marks as typed data
+# (`data-typed`) or as another language (`lang`, e.g. "简体中文" in the language switch). A
+# Chinese legal term glossed in brackets after English words ("termination notice (解除合同通知书)")
+# is part of the English wording, so that a reader can match it to the Chinese documents.
+CHINESE_ON_PAGE = (
+    """() => {
+  const cjk = /["""
+    + CJK
+    + r"""]/;
+  const gloss = /\s*[(（][^()（）]*[)）]/g;
+  const chinese = text => {
+    const english = text.replace(gloss, '');
+    return cjk.test(/[A-Za-z]/.test(english) ? english : text);
+  };
+  const skipped = el => el.closest('[data-typed], [lang]:not([lang^="en"]), script, style, template');
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!chinese(node.textContent) || skipped(el)) continue;
+    found.push(`<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}> ${node.textContent.trim().slice(0, 100)}`);
+  }
+  for (const el of document.body.querySelectorAll('[title], [placeholder], [aria-label], [alt], input[type=submit]')) {
+    if (skipped(el)) continue;
+    for (const name of ['title', 'placeholder', 'aria-label', 'alt', 'value']) {
+      const value = el.getAttribute(name);
+      if (value && chinese(value)) found.push(`<${el.tagName.toLowerCase()} ${name}> ${value.slice(0, 100)}`);
+    }
+  }
+  if (chinese(document.title)) found.push(`<title> ${document.title}`);
+  return found;
+}"""
+)
 # Issuing renders the letter's PDF (WeasyPrint with CJK fonts): seconds, more on a busy machine.
 ISSUE_TIMEOUT = 90_000
 
@@ -65,6 +105,8 @@ def submit(page: Page, form_selector: str, *, timeout: float | None = None) -> N
 def expect_no_server_error(page: Page) -> None:
     expect(page.locator("body")).not_to_contain_text("Server Error (500)")
     expect(page.locator("body")).not_to_contain_text("Traceback")
+    # Also checked on every page load (tests/e2e/page_checks.py); here for pages htmx changed.
+    assert_every_submit_button_has_a_form(page)
 
 
 def expect_success(page: Page) -> None:
@@ -74,6 +116,17 @@ def expect_success(page: Page) -> None:
     if errors.count():
         raise AssertionError(f"the page at {page.url} shows errors: {errors.all_inner_texts()!r}")
     expect(page.locator(".alert-success").first).to_be_visible()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """A full-page screenshot as screenshots/<name>.png (name may hold a folder: "en/dashboard")."""
+    path = SCREENSHOTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+
+
+def chinese_on_page(page: Page) -> list[str]:
+    return page.evaluate(CHINESE_ON_PAGE)
 
 
 def pdf_text(path) -> str:

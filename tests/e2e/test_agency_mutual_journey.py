@@ -48,9 +48,7 @@ def _log_contact(page, *, day, kind, summary, amount=None) -> None:
     expect_success(page)
 
 
-def test_agency_mutual_termination_journey(
-    page, live_server, browser, browser_context_args, tmp_path
-):
+def test_agency_mutual_termination_journey(page, live_server, new_context, tmp_path):
     with time_machine.travel(at(2026, 6, 1), tick=True):
         seed_all(today=at(2026, 6, 1).date())
         accept_confirms(page)
@@ -159,7 +157,7 @@ def test_agency_mutual_termination_journey(
         preview_url = f"{base}/letters/{notice.pk}/"
 
         # --- A manager approves and issues it; the PDF is read back --------------------------
-        manager_context = browser.new_context(**browser_context_args)
+        manager_context = new_context()
         manager = manager_context.new_page()
         accept_confirms(manager)
         manager.set_default_timeout(15_000)

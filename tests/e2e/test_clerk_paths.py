@@ -9,17 +9,10 @@ from terminations.models import TerminationCase
 from tests.conftest import _user
 from tests.e2e.conftest import login
 from tests.e2e.helpers import at, expect_success, submit
+from tests.e2e.page_checks import assert_every_submit_button_has_a_form
 from tests.factories import CreatorFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-EVERY_BUTTON_IN_A_FORM = """() => [...document.querySelectorAll(
-    'button[type=submit], button:not([type]), input[type=submit]')]
-    .filter(b => !b.closest('[hidden]')).every(b => b.form !== null)"""
-
-
-def assert_every_submit_button_has_a_form(page: Page) -> None:
-    assert page.evaluate(EVERY_BUTTON_IN_A_FORM), f"a submit button outside any form on {page.url}"
 
 
 def test_several_creators_are_ended_in_one_step(page: Page, live_server):

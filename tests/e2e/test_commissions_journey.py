@@ -39,9 +39,7 @@ def _every_submit_button_has_a_form(page) -> None:
     expect(orphans).to_have_count(0)
 
 
-def test_commissions_and_exposure_journey(
-    page, live_server, browser, browser_context_args, staff_user, manager_user
-):
+def test_commissions_and_exposure_journey(page, live_server, new_context, staff_user, manager_user):
     with time_machine.travel(at(2026, 6, 1), tick=True):
         creator_case = _place(open_case(by=staff_user, creator=True))
         partner = PartnerFactory(name="星河代运营E2E")
@@ -116,7 +114,7 @@ def test_commissions_and_exposure_journey(
         expect(suggestion).to_contain_text("解约补偿")
         expect(suggestion.locator("button")).to_have_count(0)
 
-        manager_context = browser.new_context(**browser_context_args)
+        manager_context = new_context()
         manager = manager_context.new_page()
         manager.set_default_timeout(15_000)
         login(manager, live_server, "manager1", "pw-manager1")

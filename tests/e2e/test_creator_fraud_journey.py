@@ -35,7 +35,7 @@ CREATOR = "测试达人小米粒"
 CONTRACT_NUMBER = "CHAT-2026-077"
 
 
-def test_creator_fraud_journey(page, live_server, browser, browser_context_args, tmp_path):
+def test_creator_fraud_journey(page, live_server, new_context, tmp_path):
     with time_machine.travel(at(2026, 6, 1), tick=True):
         seed_all(today=at(2026, 6, 1).date())
         accept_confirms(page)
@@ -101,7 +101,7 @@ def test_creator_fraud_journey(page, live_server, browser, browser_context_args,
         refused = page.locator("form[action$='/actions/skip_negotiation/']")
         expect(refused.locator("button")).to_be_disabled()
         expect(refused).to_contain_text("主管确认无需催告")
-        manager_context = browser.new_context(**browser_context_args)
+        manager_context = new_context()
         manager = manager_context.new_page()
         accept_confirms(manager)
         manager.set_default_timeout(15_000)

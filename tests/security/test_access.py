@@ -77,8 +77,11 @@ def test_public_routes_answer_anonymous_visitors_without_showing_cases(
     assert response.status_code in (200, 302), (path, response.status_code)
     if response.status_code == 302:
         assert not response.url.startswith(reverse("login")), response.url
-    assert case.reference.encode() not in response.content
-    assert case.partner.name.encode() not in response.content
+    # A page in the site's layout repeats its own address (the language switch returns to it);
+    # the placeholder in that address is not a case shown.
+    content = response.content.replace(path.encode(), b"")
+    assert case.reference.encode() not in content
+    assert case.partner.name.encode() not in content
 
 
 @pytest.mark.parametrize(
