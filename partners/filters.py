@@ -5,10 +5,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import ReaderLanguageOrderingFilter
 from partners.models import Contract, Partner
 
 
-class StableOrderingFilter(django_filters.OrderingFilter):
+class StableOrderingFilter(ReaderLanguageOrderingFilter):
     """Orders by the chosen column, then by id, so that pages never share or skip a row."""
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import ReaderLanguageOrderingFilter
 from partners.models import Partner
 from terminations.models import OPEN_STAGES, Basis, ReasonCategory, Stage, TerminationCase
 
@@ -29,19 +29,8 @@ def stage_order() -> Case:
     )
 
 
-class CaseOrderingFilter(django_filters.OrderingFilter):
+class CaseOrderingFilter(ReaderLanguageOrderingFilter):
     """Ordering whose ``stage`` follows the workflow rather than the alphabet."""
-
-    def build_choices(self, fields, labels):
-        # django-filter formats "… (descending)" once, at import, in the default language: an
-        # English page showed Chinese field names. Format each time a page reads it instead.
-        choices = super().build_choices(fields, labels)
-        ascending = {value: label for value, label in choices if not value.startswith("-")}
-        descending = lazy(lambda label: str(self.descending_fmt) % label, str)
-        return [
-            (value, descending(ascending[value[1:]]) if value.startswith("-") else label)
-            for value, label in choices
-        ]
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if value and any(str(v).lstrip("-") == "stage" for v in value):
