@@ -235,9 +235,12 @@ def letter_missing_english(notice: Notice) -> list[str]:
         return []
     case = notice.case
     missing: list[str] = []
-    if notice.kind != Notice.Kind.WITHDRAWAL:
+    # Only the kinds whose template prints them (a confirmation states the agreed terms, not
+    # the facts; a withdrawal neither).
+    if notice.kind in (Notice.Kind.TERMINATION, Notice.Kind.CURE, Notice.Kind.OPEN_ENDED):
         if notice.facts.strip() and not notice.facts_en.strip():
             missing.append(_("the facts in English"))
+    if notice.kind != Notice.Kind.WITHDRAWAL:
         if notice.demands.strip() and not notice.demands_en.strip():
             missing.append(_("the particular demands in English"))
     if notice.kind == Notice.Kind.MUTUAL and not case.agreed_terms_en.strip():
