@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -147,3 +147,18 @@ def test_the_demo_letters_are_made_by_the_desk_and_verify():
     letters = Notice.objects.count()
     call_command("seed_demo")
     assert Notice.objects.count() == letters
+
+
+def test_seed_demo_says_what_the_letters_need_before_writing_anything(monkeypatch):
+    from core.management.commands import seed_demo
+
+    monkeypatch.setattr(
+        seed_demo,
+        "missing_letter_requirements",
+        lambda: [("libharfbuzz-subset0 is missing.", "apt-get install libharfbuzz-subset0")],
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("seed_demo")
+    assert "cannot issue its letters" in str(error.value)
+    assert "apt-get install libharfbuzz-subset0" in str(error.value)
+    assert not User.objects.exists()
