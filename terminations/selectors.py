@@ -527,6 +527,16 @@ SECTION_OF_ANCHOR = {
     "before-letter-items": "letters",
     "plan-review": "plan",
 }
+# Rows inside a section, by the prefix of their anchor (`item-12`, a handover item).
+SECTION_OF_ROW = {"item-": "handover", "line-": "settlement", "commission-": "commissions"}
+
+
+def section_of(anchor: str) -> str:
+    """The section of the case page that holds ``anchor``."""
+    for prefix, key in SECTION_OF_ROW.items():
+        if anchor.startswith(prefix):
+            return key
+    return SECTION_OF_ANCHOR.get(anchor, anchor)
 
 
 @dataclass(frozen=True)
@@ -726,7 +736,7 @@ def case_sections(
         i.required and i.status == HandoverItem.Status.OPEN for i in items
     ):
         needed.add("handover")  # closing waits for it
-    forced = SECTION_OF_ANCHOR.get(invalid_anchor, invalid_anchor)
+    forced = section_of(invalid_anchor)
 
     left_on = _stage_left_on(case)
     summaries = {

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,3 +217,37 @@ def test_the_page_opens_linked_anchors_inside_collapsed_sections(staff_client, s
     case = open_case(by=staff_user)
     html = staff_client.get(case.get_absolute_url()).content.decode()
     assert "js/cases.js" in html  # the progressive enhancement that opens them
+
+
+def test_a_rows_bad_input_without_javascript_opens_its_collapsed_section(
+    manager_client, staff_user
+):
+    # Before the letter every item is still ahead: the checklist is collapsed in the assessment.
+    case = open_case(by=staff_user)
+    item = HandoverItem.objects.filter(case=case).order_by("position", "pk").first()
+    url = reverse("terminations:handover_waive", args=[case.reference, item.pk])
+    response = manager_client.post(url, {"note": "   "})
+    assert response.context["invalid_anchor"] == f"item-{item.pk}"
+    assert "handover" in opened(_parse(response.content.decode()))
+
+
+@pytest.mark.parametrize(
+    ("anchor", "section"),
+    [
+        ("assessment", "assessment"),
+        ("evidence", "assessment"),
+        ("no-demand", "assessment"),
+        ("agreement", "negotiation"),
+        ("cure-outcome", "letters"),
+        ("before-letter-items", "letters"),
+        ("item-12", "handover"),
+        ("line-3", "settlement"),
+        ("commission-7", "commissions"),
+        ("plan-review", "plan"),
+        ("plan", "plan"),
+    ],
+)
+def test_every_anchor_a_form_error_links_to_has_its_section(anchor, section):
+    from terminations.selectors import section_of
+
+    assert section_of(anchor) == section
