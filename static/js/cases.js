@@ -24,6 +24,12 @@ function openAnchor(hash, scroll) {
 }
 
 window.addEventListener("hashchange", () => openAnchor(window.location.hash, true));
+// A printed case page shows every section in full, not its one-line summary.
+window.addEventListener("beforeprint", () => {
+  document.querySelectorAll("details.case-section").forEach((section) => {
+    section.open = true;
+  });
+});
 // A click on a link to the anchor already in the address bar fires no hashchange.
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest('a[href^="#"]');
