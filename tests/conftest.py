@@ -61,6 +61,18 @@ def _isolated_media_and_fast_hashing(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the interface's default language: a request through the test client
+    leaves its language active in the thread, which would leak into the next test."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def staff_user(db) -> User:
     return _user("staff1", roles.STAFF)

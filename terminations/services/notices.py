@@ -52,6 +52,7 @@ __all__ = [
     "agreed_cause_needed",
     "delivery_buffer_days",
     "earliest_fixed_end",
+    "letter_attachment_warnings",
     "letter_missing_english",
     "letter_missing_fields",
     "notice_approve",
@@ -457,6 +458,32 @@ def _new_verification_code() -> str:
         code = f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
         if not Notice.objects.filter(verification_code=code).exists():
             return code
+
+
+def letter_attachment_warnings(notice: Notice) -> list[str]:
+    """Attachments a lawyer would expect that are not on file (DOMAIN.md §6): the letter lists
+    only what exists, so the manager is warned at approval instead. Not a refusal."""
+    case, contract = notice.case, notice.case.contract
+    warnings: list[str] = []
+    if notice.kind == Notice.Kind.WITHDRAWAL:
+        return warnings
+    if contract is not None and not contract.signed_document:
+        warnings.append(
+            _("The signed contract is not uploaded: the letter lists no copy of it.")
+            if contract.written
+            else _("The chat records of the cooperation are not uploaded: the letter lists none.")
+        )
+    if notice.kind == Notice.Kind.MUTUAL:
+        return warnings
+    if (
+        notice.kind == Notice.Kind.TERMINATION
+        and agreed_cause_needed(case)
+        and not case.agreed_cause_evidence
+    ):
+        warnings.append(_("No evidence of the agreed cause is uploaded: the letter attaches none."))
+    if case.basis == Basis.BREACH and not case.evidence.exists():
+        warnings.append(_("No evidence of the breach is uploaded: the letter attaches none."))
+    return warnings
 
 
 def letter_missing_fields(notice: Notice) -> list[str]:

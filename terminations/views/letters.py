@@ -139,11 +139,13 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
     notice = _notice(request, pk, edit=False)
     missing: list[str] = []
+    attachment_warnings: list[str] = []
     if notice.is_issued:
         snapshot = notice.snapshot if notice.origin == Notice.Origin.GENERATED else None
     else:
         snapshot = build_snapshot(notice)
         missing = notice_services.letter_missing_fields(notice)
+        attachment_warnings = notice_services.letter_attachment_warnings(notice)
     return render(
         request,
         "terminations/notice_preview.html",
@@ -153,6 +155,7 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "s": snapshot,
             "body_template": body_template(snapshot) if snapshot else "",
             "missing": missing,
+            "attachment_warnings": attachment_warnings,
             "edit_form": forms.NoticeEditForm(initial=forms.NoticeEditForm.initial_for(notice)),
             "approve_form": forms.ApproveForm(),
             "needs_cause_confirmation": notice.kind == Notice.Kind.TERMINATION

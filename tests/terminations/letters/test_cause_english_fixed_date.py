@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.utils import translation
 from pypdf import PdfReader
 
 from terminations.models import Basis, Delivery, Notice, SettlementLine, TerminationCase
@@ -41,7 +42,9 @@ CAUSE_EN = "The shop's GMV stayed below the agreed monthly minimum three months 
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(FROZEN, tick=False):
+    # The messages are asserted in Chinese, the interface's default, whatever an earlier test
+    # left active.
+    with time_machine.travel(FROZEN, tick=False), translation.override("zh-hans"):
         yield
 
 
@@ -323,3 +326,30 @@ def test_cure_notice_on_the_contracts_clause_needs_the_clause(shop_profile, mana
     case = make_case(contract=contract, basis=Basis.BREACH, cure_ground="clause")
     with pytest.raises(TransitionError, match="未记录该条款"):
         notice_draft(case=case, by=manager_user, kind="cure", cure_period_days=15)
+
+
+# --- attachments expected but missing: a warning at approval, not a refusal ---------------
+
+
+@pytest.mark.django_db
+def test_preview_warns_of_attachments_a_lawyer_expects_but_nobody_uploaded(
+    shop_profile, manager_user, manager_client
+):
+    case = make_case(
+        contract=no_right_contract(),
+        agreed_cause=CAUSE,
+        agreed_cause_clause="9.2",
+    )
+    notice = notice_draft(case=case, by=manager_user, kind="termination")
+    page = manager_client.get(f"/letters/{notice.pk}/").content.decode()
+    assert 'id="attachment-warnings"' in page
+    assert "未上传已签署的合同" in page and "未上传约定解除事由的证据" in page
+
+    contract = case.contract
+    contract.signed_document.save("signed.pdf", ContentFile(b"%PDF-1.4 signed"), save=True)
+    case.agreed_cause_evidence.save("gmv.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
+    page = manager_client.get(f"/letters/{notice.pk}/").content.decode()
+    assert 'id="attachment-warnings"' not in page
+    # A warning, not a refusal: the letter is issued with the attachments that exist.
+    notice_approve(notice=notice, by=manager_user, confirm_agreed_cause=True)
+    assert notice_issue(notice=notice, by=manager_user).status == Notice.Status.ISSUED
