@@ -451,6 +451,7 @@ class CaseEvent(models.Model):
         NOTICE_RECORDED = "notice_recorded", _("external letter recorded")
         NOTICE_SUPERSEDED = "notice_superseded", _("letter superseded")
         SCAN_UPLOADED = "scan_uploaded", _("signed copy uploaded")
+        FILE_REPLACED = "file_replaced", _("stored file replaced (the old one kept)")
         DISPATCHED = "dispatched", _("letter dispatched")
         ARRIVED = "arrived", _("letter arrived")
         REFUSED = "refused", _("delivery refused")
