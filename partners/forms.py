@@ -1,11 +1,13 @@
 """Forms for the partner and contract register. They validate; crispy-forms lays them out."""
 
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MinValueValidator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -191,15 +193,17 @@ class ContractForm(forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "prepaid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "prepaid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "signed_document": forms.ClearableFileInput(
-                attrs={"accept": ",".join(DOCUMENT_EXTENSIONS)}
-            ),
+            # No "clear" box: a stored document is kept, and only a manager replaces it.
+            "signed_document": forms.FileInput(attrs={"accept": ",".join(DOCUMENT_EXTENSIONS)}),
         }
 
-    def __init__(self, *args, partner: Partner, **kwargs) -> None:
+    def __init__(self, *args, partner: Partner, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.partner = partner
+        self.user = user
         self.instance.partner = partner
+        # What is stored now: the form's instance takes the upload while it validates.
+        self.stored_document = self.instance.signed_document.name if self.instance.pk else ""
         self.fields["responsible"].queryset = _staff_users()
         for name in ("notice_period", "non_renewal_period"):
             self.fields[name].validators.append(MinValueValidator(1))
@@ -212,6 +216,11 @@ class ContractForm(forms.ModelForm):
             "upload the chat records that show the agreement (Civil Code art. 469): "
             "screenshots or an exported PDF."
         )
+        if self.stored_document:
+            self.fields["signed_document"].help_text = _(
+                "A signed document is stored (%(name)s). Only a manager can replace it; the old "
+                "file is then kept and both files' SHA-256 recorded."
+            ) % {"name": PurePosixPath(self.stored_document).name}
         for name in Contract.CLAUSE_FIELDS:
             self.fields[name].help_text = _(
                 "The number as the contract writes it, e.g. 9.1 (“第 9.1 条” is stored as 9.1); "
@@ -300,6 +309,22 @@ class ContractForm(forms.ModelForm):
                 )
             else:
                 field.help_text = _("Leave empty to use the partner's (none recorded yet).")
+
+    def clean_signed_document(self):
+        document = self.cleaned_data.get("signed_document")
+        if (
+            isinstance(document, UploadedFile)
+            and self.stored_document
+            and not (self.user is not None and roles.is_manager(self.user))
+        ):
+            raise forms.ValidationError(
+                _(
+                    "This contract's signed document is already stored: it is kept, not "
+                    "replaced. Only a manager can replace it."
+                ),
+                code="replace_needs_manager",
+            )
+        return document
 
     def clean_number(self) -> str:
         number = self.cleaned_data["number"].strip()

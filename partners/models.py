@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.downloads import DownloadFileField
@@ -505,3 +506,34 @@ class Contract(models.Model):
     @property
     def is_laike(self) -> bool:
         return self.channel == self.Channel.LAIKE
+
+
+class ContractDocumentReplacement(models.Model):
+    """A contract's signed document replaced by a manager (issue 15: nothing stored is replaced
+    silently). The old file stays in storage under `old_name`; both files' SHA-256 are kept.
+    Rows are written by `partners.services.contract_save` only and never changed."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="document_replacements"
+    )
+    old_name = models.CharField(_("old file"), max_length=255)
+    old_sha256 = models.CharField(_("SHA-256 of the old file"), max_length=64, blank=True)
+    new_name = models.CharField(_("new file"), max_length=255)
+    new_sha256 = models.CharField(_("SHA-256 of the new file"), max_length=64)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("replaced signed document")
+        verbose_name_plural = _("replaced signed documents")
+        ordering = ["replaced_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}: {self.old_name} → {self.new_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("A record of a replaced document cannot be changed."))
+        super().save(*args, **kwargs)

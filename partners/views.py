@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import roles
 from core.downloads import bytes_download, stored_file_response
-from partners import importing
+from partners import importing, services
 from partners.filters import ContractFilter, PartnerFilter
 from partners.forms import ContractForm, PartnerForm
 from partners.models import Contract, Partner
@@ -176,9 +176,11 @@ def contract_document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     partner = _partner_for_edit(request, pk)
-    form = ContractForm(request.POST or None, request.FILES or None, partner=partner)
+    form = ContractForm(
+        request.POST or None, request.FILES or None, partner=partner, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
-        contract = form.save()
+        contract = services.contract_save(form=form, by=request.user)
         messages.success(request, _("The contract was added."))
         return redirect(contract)
     return render(
@@ -190,10 +192,14 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract_for_edit(request, pk)
     form = ContractForm(
-        request.POST or None, request.FILES or None, instance=contract, partner=contract.partner
+        request.POST or None,
+        request.FILES or None,
+        instance=contract,
+        partner=contract.partner,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.contract_save(form=form, by=request.user)
         messages.success(request, _("The contract was saved."))
         return redirect(contract)
     return render(

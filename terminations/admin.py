@@ -17,6 +17,7 @@ from terminations.models import (
     NegotiationEntry,
     Notice,
     Reminder,
+    ReminderFailure,
     SettlementLine,
     TerminationCase,
     UserPreference,
@@ -201,6 +202,22 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["channel", "kind", "language"]
     search_fields = ["key", "case__reference"]
     list_select_related = ["recipient", "case"]
+
+
+@admin.register(ReminderFailure)
+class ReminderFailureAdmin(admin.ModelAdmin):
+    """Read-only but deletable: deleting a failure lets its reminder be tried again."""
+
+    list_display = ["last_failed_at", "kind", "channel", "recipient", "case", "count", "error"]
+    list_filter = ["channel", "kind"]
+    search_fields = ["key", "case__reference", "error"]
+    list_select_related = ["recipient", "case"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(UserPreference)

@@ -37,6 +37,7 @@ from terminations.models import (
     HandoverItem,
     Notice,
     ReasonCategory,
+    ReminderFailure,
     SettlementLine,
     Stage,
     TerminationCase,
@@ -757,3 +758,15 @@ def my_work_items(*, user, today: date, horizon_days: int = 60) -> list[WorkItem
         )
     items.sort(key=lambda i: (i.due, i.kind, i.case_reference))
     return items
+
+
+FAILED_REMINDERS_SHOWN = 20
+
+
+def failed_reminders() -> list[ReminderFailure]:
+    """Reminders that failed the same way too often and are no longer retried (newest first)."""
+    return list(
+        ReminderFailure.objects.filter(count__gte=ReminderFailure.GIVE_UP_AFTER)
+        .select_related("case", "recipient")
+        .order_by("-last_failed_at", "-pk")[:FAILED_REMINDERS_SHOWN]
+    )

@@ -22,6 +22,7 @@ history agree with its dispatch.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from partners.models import Contract, Partner
 from terminations import services
@@ -75,11 +77,18 @@ DESK_LETTERS: tuple[tuple[str, str, str], ...] = (
     (Notice.Kind.WITHDRAWAL, Basis.OPEN_ENDED, Notice.Language.ZH),
 )
 
-# A minimal, valid PDF standing in for the scan of a stamped letter.
-_SCAN = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _blank_pdf() -> bytes:
+    """A one-page A4 PDF standing in for the scan of a stamped letter: uploads are checked by
+    content, so it must be a PDF that parses and has a page."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+_SCAN = _blank_pdf()
 
 
 @dataclass

@@ -453,6 +453,7 @@ class CaseEvent(models.Model):
         NOTICE_RECORDED = "notice_recorded", _("external letter recorded")
         NOTICE_SUPERSEDED = "notice_superseded", _("letter superseded")
         SCAN_UPLOADED = "scan_uploaded", _("signed copy uploaded")
+        FILE_REPLACED = "file_replaced", _("stored file replaced (the old one kept)")
         DISPATCHED = "dispatched", _("letter dispatched")
         ARRIVED = "arrived", _("letter arrived")
         REFUSED = "refused", _("delivery refused")
@@ -1123,3 +1124,37 @@ __all__ = [
     "TerminationCase",
     "UserPreference",
 ]
+
+
+class ReminderFailure(models.Model):
+    """A reminder that could not be sent, and how often it failed the same way in a row. After
+    `GIVE_UP_AFTER` identical failures it is no longer retried and shows on the dashboard until
+    someone fixes the cause (issue 15, F7); a success or a different error starts over."""
+
+    GIVE_UP_AFTER = 3
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30)
+    channel = models.CharField(_("channel"), max_length=10, choices=Reminder.Channel)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    case = models.ForeignKey(
+        TerminationCase, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    error = models.CharField(_("error"), max_length=500)
+    count = models.PositiveSmallIntegerField(_("failures in a row"), default=1)
+    first_failed_at = models.DateTimeField(_("first failed at"), default=timezone.now)
+    last_failed_at = models.DateTimeField(_("last failed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder that failed")
+        verbose_name_plural = _("reminders that failed")
+        ordering = ["-last_failed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.key} ×{self.count}: {self.error}"
+
+    @property
+    def given_up(self) -> bool:
+        return self.count >= self.GIVE_UP_AFTER

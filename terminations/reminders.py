@@ -34,6 +34,7 @@ from terminations.models import (
     HandoverItem,
     Notice,
     Reminder,
+    ReminderFailure,
     Stage,
     TerminationCase,
     UserPreference,
@@ -263,8 +264,44 @@ def _languages(users) -> dict[int, str]:
     return {u.pk: prefs.get(u.pk, settings.LANGUAGE_CODE) for u in users}
 
 
+def _given_up(key: str) -> bool:
+    return ReminderFailure.objects.filter(
+        key=key, count__gte=ReminderFailure.GIVE_UP_AFTER
+    ).exists()
+
+
+def _failed(reminder: Reminder, error: BaseException) -> None:
+    """Release the claim (so the reminder is retried) and count the failure: the same error
+    `GIVE_UP_AFTER` times in a row stops the retries and shows on the dashboard."""
+    reminder.delete()
+    text = f"{type(error).__name__}: {error}"[:500]
+    failure, created = ReminderFailure.objects.get_or_create(
+        key=reminder.key,
+        defaults={
+            "kind": reminder.kind,
+            "channel": reminder.channel,
+            "recipient": reminder.recipient,
+            "case": reminder.case,
+            "error": text,
+        },
+    )
+    if created:
+        return
+    failure.count = failure.count + 1 if failure.error == text else 1
+    failure.error = text
+    failure.last_failed_at = timezone.now()
+    failure.save(update_fields=["count", "error", "last_failed_at"])
+
+
+def _succeeded(key: str) -> None:
+    ReminderFailure.objects.filter(key=key).delete()
+
+
 def _claim(key: str, **fields) -> Reminder | None:
-    """Record the reminder before sending; None when it already went out."""
+    """Record the reminder before sending; None when it already went out, or when it failed the
+    same way too often to be tried again."""
+    if _given_up(key):
+        return None
     try:
         with transaction.atomic():
             return Reminder.objects.create(key=key, **fields)
@@ -317,10 +354,11 @@ def _send_owner_reminders(items: list[Due], today: date) -> int:
                 template="reminder",
                 context={"due": due, "sentence": sentence, "user": user},
             )
-        except Exception:
+        except Exception as error:
             logger.exception("Reminder %s could not be sent; it will be retried.", due.key)
-            reminder.delete()
+            _failed(reminder, error)
             continue
+        _succeeded(reminder.key)
         if due.case is not None:
             CaseEvent.objects.create(
                 case=due.case,
@@ -376,10 +414,11 @@ def _send_digests(items: list[Due], today: date) -> int:
                     "dashboard_url": settings.SITE_URL.rstrip("/") + reverse("dashboard"),
                 },
             )
-        except Exception:
+        except Exception as error:
             logger.exception("Digest for %s could not be sent; it will be retried.", manager.pk)
-            reminder.delete()
+            _failed(reminder, error)
             continue
+        _succeeded(reminder.key)
         sent += 1
     return sent
 
@@ -427,10 +466,13 @@ def _send_webhook(items: list[Due]) -> int:
         text = "\n".join([header, *(f"- {d.describe()} {d.url}" for d, _r in claimed)])
     try:
         post_webhook(url, webhook_body(settings.REMINDER_WEBHOOK_KIND, text))
-    except Exception:
+    except Exception as error:
         logger.exception("The reminder webhook failed; the reminders will be retried.")
-        Reminder.objects.filter(pk__in=[r.pk for _d, r in claimed]).delete()
+        for _due, reminder in claimed:
+            _failed(reminder, error)
         return 0
+    for _due, reminder in claimed:
+        _succeeded(reminder.key)
     return len(claimed)
 
 

@@ -251,7 +251,10 @@ class AgreementForm(forms.Form):
         label=_("countersigned confirmation"),
         required=False,
         validators=[validate_document],
-        help_text=_("The confirmation signed by both; the case can move on once it is uploaded."),
+        help_text=_(
+            "The confirmation signed by both; the case can move on once it is uploaded. Once "
+            "stored, only a manager can replace it, and the old file is kept."
+        ),
     )
 
     def clean(self) -> dict:

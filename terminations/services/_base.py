@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import roles
+from core.file_hashes import sha256_of, stored_sha256
 from terminations.models import CaseEvent, TerminationCase
 from terminations.rules.dates import (
     DateResult,
@@ -93,6 +94,40 @@ def require_manager(user) -> None:
     require_editor(user)
     if not roles.is_manager(user):
         raise TransitionError(_("Only a manager may do this."))
+
+
+def stored_file_replacement(*, by, current, new, what: str) -> dict[str, str] | None:
+    """Stored files are added once (issue 15). None when nothing is stored yet; else refuse
+    anyone but a manager, and return what the FILE_REPLACED event records: the old name and the
+    SHA-256 of the old and the new file. The old file stays in storage: the field only points to
+    the new one (Django never deletes a replaced file)."""
+    if not current:
+        return None
+    if not roles.is_manager(by):
+        raise TransitionError(
+            _(
+                "The %(what)s is already stored: evidence is kept, not replaced. Only a manager "
+                "can replace it; the old file is then kept and both files' SHA-256 recorded."
+            )
+            % {"what": what}
+        )
+    return {
+        "what": str(what),
+        "old_name": current.name,
+        "old_sha256": stored_sha256(current),
+        "new_sha256": sha256_of(new),
+    }
+
+
+def record_replacement(*, case: TerminationCase, by, replaced: dict[str, Any], **data) -> None:
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.FILE_REPLACED,
+        message=_("%(what)s replaced; the old file is kept (%(name)s)")
+        % {"what": replaced["what"], "name": replaced["old_name"]},
+        data={**replaced, **data},
+    )
 
 
 def require_text(value: str | None, message: str) -> str:

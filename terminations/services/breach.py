@@ -110,10 +110,10 @@ def case_confirm_no_demand(
         raise TransitionError(_("Choose why no prior demand is needed."))
     reason = require_text(reason, _("Describe the facts that make a demand unnecessary."))
     case = lock_case(case)
-    if case.basis != Basis.BREACH:
-        raise TransitionError(_("Only a termination for breach can do without a demand."))
     if not case.is_open:
         raise TransitionError(_("The case is %(stage)s.") % {"stage": case.get_stage_display()})
+    if case.basis != Basis.BREACH:
+        raise TransitionError(_("Only a termination for breach can do without a demand."))
     case.no_demand_ground = ground
     case.no_demand_confirmed_by = by
     case.no_demand_confirmed_at = timezone.now()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import roles
+from core.file_hashes import sha256_of
 from partners.models import Contract, Partner
 from terminations.models import (
     FINAL_STAGES,
@@ -48,9 +49,11 @@ from terminations.services._base import (
     local_today,
     lock_case,
     record_event,
+    record_replacement,
     require_editor,
     require_text,
     set_warnings,
+    stored_file_replacement,
 )
 from terminations.services.deliveries import (
     TERMINATION_KINDS,
@@ -913,6 +916,14 @@ def agreement_record(
                 "before recording a mutual agreement."
             )
         )
+    replaced = None
+    if confirmation:
+        replaced = stored_file_replacement(
+            by=by,
+            current=case.countersigned_confirmation,
+            new=confirmation,
+            what=_("countersigned confirmation"),
+        )
     previous_basis = case.basis
     case.basis = Basis.MUTUAL
     case.agreed_on = agreed_on
@@ -942,8 +953,13 @@ def agreement_record(
             "agreed_end_date": agreed_end_date.isoformat(),
             "previous_basis": previous_basis,
             "confirmation": bool(case.countersigned_confirmation),
+            **({"confirmation_sha256": sha256_of(confirmation)} if confirmation else {}),
         },
     )
+    if replaced:
+        record_replacement(
+            case=case, by=by, replaced=replaced, new_name=case.countersigned_confirmation.name
+        )
     if case.countersigned_confirmation:
         case = case_recompute_end_date(case=case, by=by)
     return set_warnings(case, case_warnings(case))

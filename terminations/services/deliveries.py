@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.file_hashes import sha256_of
 from terminations.models import (
     FINAL_STAGES,
     Basis,
@@ -30,8 +31,10 @@ from terminations.services._base import (
     local_today,
     lock_case,
     record_event,
+    record_replacement,
     require_editor,
     set_warnings,
+    stored_file_replacement,
 )
 from terminations.services.handover import (
     handover_recompute_due_dates,
@@ -124,10 +127,38 @@ def delivery_record_dispatch(
             "method": method,
             "dispatched_on": dispatched_on.isoformat(),
             "reference": delivery.reference,
+            **_evidence_data(evidence),
         },
     )
     handover_recompute_due_dates(case=case)
     return delivery
+
+
+def _evidence_data(evidence) -> dict[str, str]:
+    return {"evidence_sha256": sha256_of(evidence)} if evidence else {}
+
+
+def _evidence_replacement(*, delivery: Delivery, by, evidence) -> dict[str, str] | None:
+    """A delivery's evidence is added once: a second file replaces it only at a manager's hand."""
+    if not evidence:
+        return None
+    return stored_file_replacement(
+        by=by, current=delivery.evidence, new=evidence, what=_("delivery's evidence")
+    )
+
+
+def _record_evidence_replacement(
+    *, case: TerminationCase, by, delivery: Delivery, replaced: dict[str, str] | None
+) -> None:
+    if replaced:
+        record_replacement(
+            case=case,
+            by=by,
+            replaced=replaced,
+            new_name=delivery.evidence.name,
+            notice=delivery.notice_id,
+            delivery=delivery.pk,
+        )
 
 
 def _lock_delivery(delivery: Delivery) -> tuple[TerminationCase, Delivery]:
@@ -150,6 +181,7 @@ def delivery_record_arrival(*, delivery: Delivery, by, arrived_on: date, evidenc
             _("A letter cannot arrive (%(arrived)s) before it was dispatched (%(dispatched)s).")
             % {"arrived": arrived_on, "dispatched": delivery.dispatched_on}
         )
+    replaced = _evidence_replacement(delivery=delivery, by=by, evidence=evidence)
     delivery.arrived_on = arrived_on
     fields = ["arrived_on"]
     if evidence:
@@ -165,8 +197,10 @@ def delivery_record_arrival(*, delivery: Delivery, by, arrived_on: date, evidenc
             "notice": delivery.notice_id,
             "delivery": delivery.pk,
             "arrived_on": arrived_on.isoformat(),
+            **_evidence_data(evidence),
         },
     )
+    _record_evidence_replacement(case=case, by=by, delivery=delivery, replaced=replaced)
     case_recompute_end_date(case=case, by=by)
     return delivery
 
@@ -187,6 +221,7 @@ def delivery_record_refusal(*, delivery: Delivery, by, refused_on: date, evidenc
             _("A letter cannot be refused (%(refused)s) before it was dispatched (%(dispatched)s).")
             % {"refused": refused_on, "dispatched": delivery.dispatched_on}
         )
+    replaced = _evidence_replacement(delivery=delivery, by=by, evidence=evidence)
     delivery.refused = True
     delivery.refused_on = refused_on
     fields = ["refused", "refused_on"]
@@ -207,8 +242,10 @@ def delivery_record_refusal(*, delivery: Delivery, by, refused_on: date, evidenc
             "delivery": delivery.pk,
             "refused_on": refused_on.isoformat(),
             "risk": True,
+            **_evidence_data(evidence),
         },
     )
+    _record_evidence_replacement(case=case, by=by, delivery=delivery, replaced=replaced)
     case_recompute_end_date(case=case, by=by)
     return delivery
 

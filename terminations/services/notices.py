@@ -37,8 +37,10 @@ from terminations.services._base import (
     local_today,
     lock_case,
     record_event,
+    record_replacement,
     require_editor,
     require_manager,
+    stored_file_replacement,
 )
 from terminations.services.breach import breach_letter_errors
 from terminations.services.deliveries import FIXED_DATE_KINDS, rule_end
@@ -792,13 +794,11 @@ def notice_upload_scan(*, notice: Notice, by, file) -> Notice:
             _("The case is %(stage)s: its letters' evidence no longer changes.")
             % {"stage": case.get_stage_display()}
         )
-    if notice.scanned_copy:
-        # Evidence is kept, not replaced: for a letter drafted outside the desk the scan is the
-        # only copy there is.
-        raise TransitionError(
-            _("Letter %(number)s already has its stamped copy; evidence is kept, not replaced.")
-            % {"number": notice.number_or_draft}
-        )
+    # Evidence is kept, not replaced: for a letter drafted outside the desk the scan is the only
+    # copy there is. A manager may replace it; the old file stays in storage.
+    replaced = stored_file_replacement(
+        by=by, current=notice.scanned_copy, new=file, what=_("stamped copy")
+    )
     _validated_file(file, _("signed copy"))
     file.seek(0)
     digest = hashlib.sha256(file.read()).hexdigest()
@@ -812,6 +812,14 @@ def notice_upload_scan(*, notice: Notice, by, file) -> Notice:
         message=notice.number_or_draft,
         data={"notice": notice.pk, "sha256": digest, "size": notice.scanned_copy.size},
     )
+    if replaced:
+        record_replacement(
+            case=case,
+            by=by,
+            replaced=replaced,
+            new_name=notice.scanned_copy.name,
+            notice=notice.pk,
+        )
     return notice
 
 

@@ -21,7 +21,14 @@ from django.db.models import Exists, F, Max, Min, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from terminations.models import OPEN_STAGES, CalendarCheck, CaseEvent, Notice, TerminationCase
+from terminations.models import (
+    FINAL_STAGES,
+    OPEN_STAGES,
+    CalendarCheck,
+    CaseEvent,
+    Notice,
+    TerminationCase,
+)
 from terminations.rules import calendar
 from terminations.rules.dates import RulesError
 from terminations.services._base import (
@@ -177,6 +184,12 @@ def case_keep_earlier_letters(*, case: TerminationCase, by, note: str) -> Termin
     require_manager(by)
     note = require_text(note, _("Say why the letters may stand."))
     case = lock_case(case)
+    if case.stage in FINAL_STAGES:
+        # A gate decision: a closed or withdrawn case is reopened first (issue 15).
+        raise TransitionError(
+            _("The case is %(stage)s: its letters' end dates can no longer be accepted.")
+            % {"stage": case.get_stage_display()}
+        )
     letters = earlier_letters(case)
     if not letters:
         raise TransitionError(

@@ -65,7 +65,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "terminations/dashboard.html",
-        {"form": form, "f": figures, "chart_data": selectors.chart_data(figures)},
+        {
+            "form": form,
+            "f": figures,
+            "chart_data": selectors.chart_data(figures),
+            "failed_reminders": selectors.failed_reminders(),
+        },
     )
 
 

@@ -1,6 +1,6 @@
 """Valid form data for the register's forms; tests override one value at a time."""
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.terminations.factories import PDF_BYTES  # noqa: F401 - a real one-page PDF
 
 
 def contract_data(**overrides) -> dict:

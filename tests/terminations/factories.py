@@ -8,6 +8,7 @@ That is test set-up only: in the application every change goes through the servi
 from __future__ import annotations
 
 import datetime
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -28,7 +29,19 @@ from terminations.models import (
 from terminations.services import case_open
 from tests.factories import ContractFactory, CreatorFactory, PartnerFactory
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def one_page_pdf(width: int = 72, height: int = 72) -> bytes:
+    """A real PDF of one blank page: uploads are checked by content (pypdf must read it)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=width, height=height)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = one_page_pdf()
 
 
 def pdf_file(name: str = "scan.pdf") -> ContentFile:

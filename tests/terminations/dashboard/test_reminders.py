@@ -206,3 +206,68 @@ def test_task_sends_the_reminders_once(due_items):
     again = send_reminders_task.enqueue()
     assert again.return_value["email"] == 0
     assert len(mail.outbox) == sent
+
+
+def test_a_reminder_that_fails_the_same_way_three_times_stops_and_shows_on_the_dashboard(
+    due_items, staff_user, manager_client, monkeypatch
+):
+    from django.urls import reverse
+
+    from terminations import reminders
+    from terminations.models import ReminderFailure
+
+    attempts: list[str] = []
+
+    def failing_send(*, to, **kwargs):
+        if to == staff_user.email:
+            attempts.append(to)
+            raise OSError("mail server refused the recipient")
+        return real_send(to=to, **kwargs)
+
+    real_send = reminders._send_mail
+    monkeypatch.setattr(reminders, "_send_mail", failing_send)
+    for _run in range(5):
+        send_reminders(today=TODAY)
+    # Tried three times, then no more; the others went out as usual.
+    assert len(attempts) == 3
+    [failure] = ReminderFailure.objects.filter(recipient=staff_user)
+    assert failure.count == 3 and failure.given_up
+    assert failure.error == "OSError: mail server refused the recipient"
+    assert not Reminder.objects.filter(key=failure.key).exists()
+    assert Reminder.objects.filter(channel="email").exclude(recipient=staff_user).exists()
+    page = manager_client.get(reverse("dashboard"))
+    assert page.status_code == 200
+    assert due_items["case"].reference in page.content.decode().split('id="failed-reminders"')[1]
+    # Deleting the failure (the admin's way) lets it go out at the next run.
+    monkeypatch.setattr(reminders, "_send_mail", real_send)
+    failure.delete()
+    send_reminders(today=TODAY)
+    assert Reminder.objects.filter(key=failure.key).exists()
+
+
+def test_a_different_failure_starts_the_count_again_and_a_success_clears_it(
+    due_items, staff_user, monkeypatch
+):
+    from terminations import reminders
+    from terminations.models import ReminderFailure
+
+    errors = iter(["first", "first", "second", None])
+    real_send = reminders._send_mail
+
+    def flaky_send(*, to, **kwargs):
+        if to == staff_user.email:
+            message = next(errors)
+            if message:
+                raise OSError(message)
+        return real_send(to=to, **kwargs)
+
+    monkeypatch.setattr(reminders, "_send_mail", flaky_send)
+    send_reminders(today=TODAY)
+    send_reminders(today=TODAY)
+    assert ReminderFailure.objects.get(recipient=staff_user).count == 2
+    send_reminders(today=TODAY)
+    failure = ReminderFailure.objects.get(recipient=staff_user)
+    assert (failure.count, failure.error) == (1, "OSError: second")
+    send_reminders(today=TODAY)
+    assert not ReminderFailure.objects.filter(recipient=staff_user).exists()
+    assert Reminder.objects.filter(recipient=staff_user, channel="email").exists()

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from terminations.models import CaseEvent, Delivery, Notice, Stage
 from terminations.services.notices import notice_approve, notice_draft, notice_issue
-
-PDF_BYTES = b"%PDF-1.4\n% scan\n"
+from tests.terminations.factories import PDF_BYTES
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from terminations.models import (
     TerminationCase,
 )
 from tests.factories import ContractFactory, CreatorFactory, PartnerFactory
+from tests.terminations.factories import PDF_BYTES
 
 from .conftest import open_case
 
@@ -287,7 +288,7 @@ def test_negotiation_log_with_attachment(staff_client, viewer_client, staff_user
     bad = staff_client.post(url, {**data, "next_step_due": "2026-05-01"})
     assert bad.status_code == 200 and not NegotiationEntry.objects.exists()
     assert "next_step_due" in bad.context["negotiation_form"].errors
-    pdf = SimpleUploadedFile("chat.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    pdf = SimpleUploadedFile("chat.pdf", PDF_BYTES, content_type="application/pdf")
     response = staff_client.post(url, {**data, "attachment": pdf})
     assert response.status_code == 302
     entry = NegotiationEntry.objects.get()
@@ -479,7 +480,7 @@ def test_staff_and_manager_take_a_case_from_open_to_closed(
             by=manager_user,
             kind=Notice.Kind.TERMINATION,
             issued_on=date(2026, 5, 28),
-            scanned_copy=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan"),
+            scanned_copy=SimpleUploadedFile("scan.pdf", PDF_BYTES),
         )
     else:
         notice = Notice.objects.create(
