@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -19,6 +20,13 @@ from terminations.models import EvidenceFile
 from tests.terminations.factories import PDF_BYTES, one_page_pdf
 
 from .conftest import english, open_case, refusal_messages
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are read in English (the Chinese catalogue translates each of them)."""
+    with translation.override("en"):
+        yield
 
 
 def _upload(name: str, data: bytes) -> SimpleUploadedFile:
