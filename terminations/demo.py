@@ -10,12 +10,21 @@ that the timeline reads like a real case and the dashboard's median days per sta
 something. Real use never does this: events stay append-only.
 It takes whatever partners and contracts it is given (agencies and creators, with and without
 contracts) and builds as many of the scenarios below as there are free partner/contract pairs.
+
+Letters are made by the desk itself — drafted, approved by the manager, issued (rendered once,
+stored with their SHA-256), dispatched and recorded as arrived — each kind at least once, in
+Chinese and bilingual (`DESK_LETTERS`), so that a manager trying the demo downloads and verifies
+PDFs the desk made. Only the closed case keeps a letter drafted outside the desk, because that is
+its story (the shop's lawyer drafted it). A letter is issued on the day the scenario needs it: the
+letter steps run with the clock set to that day (`_on_day`), so that its printed date, number and
+history agree with its dispatch.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -32,6 +41,7 @@ from terminations.models import (
     Basis,
     CaseEvent,
     Commission,
+    CureOutcome,
     Delivery,
     EvidenceFile,
     FollowUpPlan,
@@ -51,6 +61,19 @@ logger = logging.getLogger(__name__)
 DEMO_MARKER = "【演示】"
 # The marker of earlier demo data, still recognised so that seeding never doubles the cases.
 LEGACY_MARKERS = ("[demo]",)
+
+# The letters the desk makes in the demo: (kind, case basis, language). Each is drafted, approved,
+# issued, dispatched and (but for the withdrawn one) arrived through the services.
+DESK_LETTERS: tuple[tuple[str, str, str], ...] = (
+    (Notice.Kind.TERMINATION, Basis.CONTRACTUAL, Notice.Language.ZH),
+    (Notice.Kind.TERMINATION, Basis.CONTRACTUAL, Notice.Language.BILINGUAL),
+    (Notice.Kind.TERMINATION, Basis.BREACH, Notice.Language.ZH),
+    (Notice.Kind.CURE, Basis.BREACH, Notice.Language.ZH),
+    (Notice.Kind.OPEN_ENDED, Basis.OPEN_ENDED, Notice.Language.ZH),
+    (Notice.Kind.OPEN_ENDED, Basis.OPEN_ENDED, Notice.Language.BILINGUAL),
+    (Notice.Kind.MUTUAL, Basis.MUTUAL, Notice.Language.ZH),
+    (Notice.Kind.WITHDRAWAL, Basis.OPEN_ENDED, Notice.Language.ZH),
+)
 
 # A minimal, valid PDF standing in for the scan of a stamped letter.
 _SCAN = (
@@ -122,9 +145,10 @@ def _open(
 
 
 def _basis_for(slot: _Slot) -> dict:
-    if slot.contract is not None and slot.contract.convenience_termination:
+    contract = slot.contract
+    if contract is not None and contract.convenience_termination:
         return {"basis": Basis.CONTRACTUAL}
-    if slot.contract is not None:
+    if contract is not None and (contract.written or contract.end_date is not None):
         # No right to end it for convenience: the contractual right rests on an agreed cause.
         return {
             "basis": Basis.CONTRACTUAL,
@@ -173,39 +197,114 @@ def _arrival_for(case: TerminationCase, today: date, lo: int, hi: int) -> date:
     return today - timedelta(days=2)
 
 
-def _record_letter(ctx: _Ctx, case: TerminationCase, *, issued_on: date) -> Notice:
-    kind = _letter_kind(case)
-    record_external = getattr(services, "notice_record_external", None)
-    if record_external is not None:
-        return record_external(
-            case=case,
-            by=ctx.manager,
-            kind=kind,
-            issued_on=issued_on,
-            scanned_copy=_scan(f"{case.reference}-L1.pdf"),
-            facts="由店铺法律顾问起草，盖章后从办公室寄出。",
-        )
-    # The letters part is not installed: record the external, issued letter row directly. This
-    # is the one write outside the services, kept to what notice_record_external would store.
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
-    notice = Notice(
-        case=case,
-        kind=kind,
-        origin=Notice.Origin.EXTERNAL,
-        sequence=1,
-        status=Notice.Status.ISSUED,
-        letter_number=f"{case.reference}-L1-v1",
-        snapshot={"origin": "external", "issued_on": issued_on.isoformat()},
-        drafted_by=ctx.manager,
-        issued_by=ctx.manager,
-        issued_at=timezone.make_aware(datetime.combine(issued_on, time(12, 0))),
+def _letter_ready(slot: _Slot) -> bool:
+    """Whether a letter can identify the cooperation (DOMAIN.md §6): a contract, or the
+    partner's Douyin or Buyin ID."""
+    return slot.contract is not None or bool(
+        slot.partner.douyin_id.strip() or slot.partner.buyin_id.strip()
     )
-    notice.scanned_copy.save(f"{case.reference}-L1.pdf", _scan("scan.pdf"), save=False)
-    notice.save()
-    return notice
+
+
+@contextmanager
+def _on_day(day: date) -> Iterator[None]:
+    """Demo only: run the letter steps with the clock on `day` (10:00 in the shop's time zone), so
+    that an issued letter states the day it was issued and dispatched. Real use never does this."""
+    try:
+        import time_machine
+    except ImportError as error:  # the dev extras (requirements.lock) bring it
+        raise RuntimeError(
+            "seed_demo needs time-machine (pip install -r requirements.lock)."
+        ) from error
+    with time_machine.travel(timezone.make_aware(datetime.combine(day, time(10, 0))), tick=True):
+        yield
+
+
+def _clean_facts(case: TerminationCase) -> str:
+    return case.facts.removeprefix(DEMO_MARKER).strip()
+
+
+def _issue(
+    ctx: _Ctx,
+    case: TerminationCase,
+    *,
+    on: date,
+    kind: str | None = None,
+    language: str = Notice.Language.ZH,
+    facts_en: str = "",
+    demands: str = "",
+    demands_en: str = "",
+    withdraws: Notice | None = None,
+) -> Notice:
+    """Draft (staff), approve and issue (manager) a letter on the day `on`."""
+    kind = kind or _letter_kind(case)
+    with _on_day(on):
+        notice = services.notice_draft(
+            case=case,
+            by=ctx.staff,
+            kind=kind,
+            language=language,
+            facts="" if kind == Notice.Kind.WITHDRAWAL else _clean_facts(case),
+            facts_en=facts_en,
+            demands=demands,
+            demands_en=demands_en,
+            withdraws=withdraws,
+        )
+        case.refresh_from_db()
+        notice = services.notice_approve(
+            notice=notice,
+            by=ctx.manager,
+            confirm_agreed_cause=kind == Notice.Kind.TERMINATION
+            and services.agreed_cause_needed(case),
+        )
+        return services.notice_issue(notice=notice, by=ctx.manager)
+
+
+def _record_letter(ctx: _Ctx, case: TerminationCase, *, issued_on: date) -> Notice:
+    """A letter drafted outside the desk (by the shop's lawyer), recorded with its scan."""
+    return services.notice_record_external(
+        case=case,
+        by=ctx.manager,
+        kind=_letter_kind(case),
+        issued_on=issued_on,
+        scanned_copy=_scan(f"{case.reference}-L1.pdf"),
+        facts="由店铺法律顾问起草，盖章后从办公室寄出。",
+    )
+
+
+def _channel(case: TerminationCase) -> tuple[str, str]:
+    """How the letter goes, by the first channel the contract or the addressee gives."""
+    contract = case.contract
+    if contract is not None and contract.partner_id == case.partner_id:
+        address = contract.effective_notice_address
+        email = contract.effective_notice_email
+        messaging = contract.effective_notice_messaging
+    else:
+        signer = case.partner.letter_addressee
+        address, email, messaging = (
+            signer.notice_address,
+            signer.notice_email,
+            signer.notice_messaging,
+        )
+    if email.strip() and not address.strip():
+        return Delivery.Method.EMAIL, email
+    if messaging.strip() and not address.strip():
+        return Delivery.Method.PLATFORM, messaging
+    return Delivery.Method.COURIER, address or ""
+
+
+def _dispatch(ctx: _Ctx, letter: Notice, *, dispatch: date, arrival: date | None) -> Delivery:
+    method, address = _channel(letter.case)
+    delivery = services.delivery_record_dispatch(
+        notice=letter,
+        by=ctx.staff,
+        method=method,
+        dispatched_on=dispatch,
+        reference=f"EMS10{letter.pk:05d}86CN" if method == Delivery.Method.COURIER else "",
+        address=address,
+    )
+    if arrival is not None:
+        services.delivery_record_arrival(delivery=delivery, by=ctx.staff, arrived_on=arrival)
+    return delivery
 
 
 def _to_notice(
@@ -224,21 +323,23 @@ def _to_notice(
     )
 
 
-def _send(ctx: _Ctx, case: TerminationCase, *, arrival: date | None, dispatch: date) -> Notice:
-    letter = _record_letter(ctx, case, issued_on=dispatch)
-    address = (
-        case.contract.effective_notice_address if case.contract else case.partner.notice_address
-    )
-    delivery = services.delivery_record_dispatch(
-        notice=letter,
-        by=ctx.staff,
-        method=Delivery.Method.COURIER,
-        dispatched_on=dispatch,
-        reference=f"EMS10{case.pk:05d}86CN",
-        address=address or "",
-    )
-    if arrival is not None:
-        services.delivery_record_arrival(delivery=delivery, by=ctx.staff, arrived_on=arrival)
+def _send(
+    ctx: _Ctx,
+    case: TerminationCase,
+    *,
+    arrival: date | None,
+    dispatch: date,
+    language: str = Notice.Language.ZH,
+    facts_en: str = "",
+    external: bool = False,
+) -> Notice:
+    """The case's letter, issued by the desk (or recorded, where it was drafted outside it) on
+    the dispatch day, dispatched and, with `arrival`, arrived."""
+    if external:
+        letter = _record_letter(ctx, case, issued_on=dispatch)
+    else:
+        letter = _issue(ctx, case, on=dispatch, language=language, facts_en=facts_en)
+    _dispatch(ctx, letter, dispatch=dispatch, arrival=arrival)
     return letter
 
 
@@ -359,7 +460,16 @@ def _learned_back(ctx: _Ctx, slot: _Slot, *, lo: int, hi: int) -> int:
     return (ctx.today - arrival).days + 35
 
 
-def _through_review(ctx: _Ctx, slot: _Slot, *, facts: str, end_back: int) -> TerminationCase:
+def _through_review(
+    ctx: _Ctx,
+    slot: _Slot,
+    *,
+    facts: str,
+    end_back: int,
+    language: str = Notice.Language.ZH,
+    facts_en: str = "",
+    external: bool = False,
+) -> TerminationCase:
     back = _learned_back(ctx, slot, lo=-end_back - 10, hi=-end_back)
     case = _open(
         ctx,
@@ -372,7 +482,15 @@ def _through_review(ctx: _Ctx, slot: _Slot, *, facts: str, end_back: int) -> Ter
     arrival = _arrival_for(case, ctx.today, -end_back - 10, -end_back)
     _security_first(ctx, case)
     case = _to_notice(ctx, case, negotiate=True, letter_on=arrival - timedelta(days=1))
-    _send(ctx, case, arrival=arrival, dispatch=arrival - timedelta(days=1))
+    _send(
+        ctx,
+        case,
+        arrival=arrival,
+        dispatch=arrival - timedelta(days=1),
+        language=language,
+        facts_en=facts_en,
+        external=external,
+    )
     case = services.case_advance_to_handover(case=case, by=ctx.staff)
     _finish_handover(ctx, case)
     _settle_and_plan(ctx, case, engage_again=False)
@@ -436,7 +554,17 @@ def _handover_soon(ctx: _Ctx, slot: _Slot) -> TerminationCase:
     arrival = _arrival_for(case, ctx.today, 1, 7)
     _security_first(ctx, case)
     case = _to_notice(ctx, case, negotiate=True, letter_on=arrival - timedelta(days=1))
-    _send(ctx, case, arrival=arrival, dispatch=arrival - timedelta(days=1))
+    _send(
+        ctx,
+        case,
+        arrival=arrival,
+        dispatch=arrival - timedelta(days=1),
+        language=Notice.Language.BILINGUAL,
+        facts_en=(
+            "The brand was repositioned in April. The partner's short videos and live-stream "
+            "scripts still do not fit the new positioning after two discussions."
+        ),
+    )
     return services.case_advance_to_handover(case=case, by=ctx.staff)
 
 
@@ -448,6 +576,7 @@ def _handover_overdue(ctx: _Ctx, slot: _Slot) -> TerminationCase:
         facts="书面警告后，对方仍在两场直播中推广竞品，违反合同独家条款；录屏和订单截图已保存。",
         basis=Basis.BREACH,
         prior_demand_on=ctx.today - timedelta(days=40),
+        prior_demand_until=ctx.today - timedelta(days=30),
     )
     _security_first(ctx, case)
     case = _to_notice(ctx, case, negotiate=False)
@@ -462,6 +591,11 @@ def _review(ctx: _Ctx, slot: _Slot) -> TerminationCase:
         slot,
         facts="连续两个季度千川投放 ROI 从 3.1 降到 1.5，对方未能给出改进方案。",
         end_back=20,
+        language=Notice.Language.BILINGUAL,
+        facts_en=(
+            "For two quarters running the Qianchuan advertising ROI fell from 3.1 to 1.5, and the "
+            "partner offered no plan to improve it."
+        ),
     )
 
 
@@ -471,6 +605,7 @@ def _closed(ctx: _Ctx, slot: _Slot) -> TerminationCase:
         slot,
         facts="连续六个月未达到合同约定的服务标准（客服响应、发货时效），多次提醒无改善。",
         end_back=45,
+        external=True,  # the shop's lawyer drafted this one outside the desk
     )
     for line in case.settlement_lines.filter(paid=False):  # settled before the case closed
         services.settlement_line_mark_paid(line=line, by=ctx.staff, paid_on=ctx.today)
@@ -516,6 +651,96 @@ def _reopened(ctx: _Ctx, slot: _Slot) -> TerminationCase:
     )
 
 
+def _cure(ctx: _Ctx, slot: _Slot) -> TerminationCase:
+    """A cure notice that was not cured: the contract ended when its period ran out (art. 565),
+    with no second letter."""
+    case = _open(
+        ctx,
+        slot,
+        reason=ReasonCategory.BREACH,
+        facts="对方收取专场坑位费 8000 元后，未按约定发布两条推广视频，微信多次催问未获答复。",
+        learned_back=45,
+        basis=Basis.BREACH,
+        cure_period_days=10,
+    )
+    _security_first(ctx, case)
+    letter_on = ctx.today - timedelta(days=28)
+    case = _to_notice(ctx, case, negotiate=True, letter_on=letter_on)
+    letter = _issue(
+        ctx,
+        case,
+        on=letter_on,
+        kind=Notice.Kind.CURE,
+        demands="请于期限内发布约定的两条推广视频，或退还已收取的坑位费 8000 元。",
+    )
+    _dispatch(ctx, letter, dispatch=letter_on, arrival=letter_on + timedelta(days=2))
+    case = services.case_record_cure_outcome(
+        case=case,
+        by=ctx.staff,
+        outcome=CureOutcome.NOT_CURED,
+        note="期限届满，对方既未发布推广视频，也未退还坑位费；聊天记录截图已保存。",
+    )
+    return services.case_advance_to_handover(case=case, by=ctx.staff)
+
+
+def _mutual(ctx: _Ctx, slot: _Slot) -> TerminationCase:
+    """Agreed by negotiating; the confirmation goes out for signature and comes back
+    countersigned."""
+    case = _open(
+        ctx,
+        slot,
+        reason=ReasonCategory.STRATEGY_CHANGE,
+        facts="店铺下季度起不再经营生鲜类目，与对方协商一致结束带货合作。",
+        learned_back=30,
+    )
+    case = services.case_advance_to_negotiation(case=case, by=ctx.staff)
+    _log_contacts(ctx, case, count=2, first=ctx.today - timedelta(days=20))
+    agreement = {
+        "agreed_on": ctx.today - timedelta(days=6),
+        "agreed_end_date": ctx.today + timedelta(days=25),
+        "terms": "双方同意合作于约定终止日结束；终止日前已付款订单的佣金由平台照常结算；"
+        "对方在终止日前下架带有本店商品的视频挂车链接。",
+    }
+    case = services.agreement_record(case=case, by=ctx.staff, **agreement)
+    case = services.case_advance_to_notice(case=case, by=ctx.staff)
+    letter_on = ctx.today - timedelta(days=5)
+    letter = _issue(ctx, case, on=letter_on, kind=Notice.Kind.MUTUAL)
+    _dispatch(ctx, letter, dispatch=letter_on, arrival=letter_on + timedelta(days=1))
+    case = services.agreement_record(
+        case=case,
+        by=ctx.staff,
+        confirmation=_scan(f"{case.reference}-confirmation.pdf"),
+        **agreement,
+    )
+    return services.case_advance_to_handover(case=case, by=ctx.staff)
+
+
+def _letter_withdrawn(ctx: _Ctx, slot: _Slot) -> TerminationCase:
+    """A letter dispatched, then withdrawn by a withdrawal that arrived first (art. 141)."""
+    case = _open(
+        ctx,
+        slot,
+        reason=ReasonCategory.POOR_RESULTS,
+        facts="近两个月带货视频播放量和转化率持续下滑，对方未按约定每周更新两条视频。",
+        learned_back=30,
+        basis=Basis.OPEN_ENDED,
+        reasonable_notice_days=30,
+    )
+    _security_first(ctx, case)
+    letter_on = ctx.today - timedelta(days=3)
+    case = _to_notice(ctx, case, negotiate=True, letter_on=letter_on)
+    letter = _issue(ctx, case, on=letter_on)
+    _dispatch(ctx, letter, dispatch=letter_on, arrival=None)
+    withdrawal_on = ctx.today - timedelta(days=2)
+    withdrawal = _issue(ctx, case, on=withdrawal_on, kind=Notice.Kind.WITHDRAWAL, withdraws=letter)
+    _dispatch(ctx, withdrawal, dispatch=withdrawal_on, arrival=withdrawal_on)
+    return services.case_withdraw(
+        case=case,
+        by=ctx.staff,
+        reason="函件发出次日对方提交了书面整改承诺并恢复更新；撤回通知先于原函到达，继续合作观察。",
+    )
+
+
 SCENARIOS: tuple[tuple[str, Callable[[_Ctx, _Slot], TerminationCase]], ...] = (
     ("assessment", _assessment),
     ("negotiation", _negotiation),
@@ -526,7 +751,12 @@ SCENARIOS: tuple[tuple[str, Callable[[_Ctx, _Slot], TerminationCase]], ...] = (
     ("closed", _closed),
     ("withdrawn", _withdrawn),
     ("reopened", _reopened),
+    ("handover after a cure notice that was not cured", _cure),
+    ("handover after a countersigned mutual confirmation", _mutual),
+    ("withdrawn after a withdrawal letter", _letter_withdrawn),
 )
+# Scenarios that can be built on a partner whose letters cannot identify the cooperation.
+_NO_LETTER = {"assessment", "negotiation", "withdrawn"}
 
 
 def demo_cases() -> list[TerminationCase]:
@@ -546,7 +776,11 @@ def seed_demo_cases(
     ctx = _Ctx(staff=staff, manager=manager, today=today)
     slots = _free_slots(list(partners), list(contracts))
     created: list[TerminationCase] = []
-    for (name, build), slot in zip(SCENARIOS, slots, strict=False):
+    for name, build in SCENARIOS:
+        slot = next((s for s in slots if name in _NO_LETTER or _letter_ready(s)), None)
+        if slot is None:
+            continue
+        slots.remove(slot)
         try:
             with transaction.atomic():
                 case = build(ctx, slot)
@@ -592,6 +826,7 @@ def _event_days(
     dispatch: date | None,
     arrival: date | None,
     last: date,
+    letter_days: dict[int, date] | None = None,
 ) -> list[date]:
     """A non-decreasing day for each event: anchored where the case records the date, spread
     evenly between anchors elsewhere."""
@@ -603,8 +838,14 @@ def _event_days(
             day = opened
         elif event.kind == CaseEvent.Kind.NEGOTIATION_LOGGED and data.get("occurred_on"):
             day = date.fromisoformat(data["occurred_on"])
-        elif event.kind in _LETTER_EVENTS or event.kind == CaseEvent.Kind.DISPATCHED:
-            day = dispatch
+        elif event.kind in _LETTER_EVENTS:
+            day = (letter_days or {}).get(data.get("notice"), dispatch)
+        elif event.kind == CaseEvent.Kind.DISPATCHED:
+            day = (
+                date.fromisoformat(data["dispatched_on"]) if data.get("dispatched_on") else dispatch
+            )
+        elif event.kind == CaseEvent.Kind.ARRIVED and data.get("arrived_on"):
+            day = date.fromisoformat(data["arrived_on"])
         elif event.kind in _ARRIVAL_EVENTS:
             day = arrival or dispatch
         elif event.kind == CaseEvent.Kind.CLOSED:
@@ -631,7 +872,8 @@ def _event_days(
 
 def _backdate(case: TerminationCase, *, today: date) -> None:
     case = TerminationCase.objects.get(pk=case.pk)
-    events = list(case.events.order_by("created_at", "pk"))
+    # In the order they were written: letter steps ran with the clock on their own day.
+    events = list(case.events.order_by("pk"))
     if not events:
         return
     deliveries = list(Delivery.objects.filter(notice__case=case).order_by("pk"))
@@ -643,7 +885,18 @@ def _backdate(case: TerminationCase, *, today: date) -> None:
         last = min(case.end_date + timedelta(days=12), today - timedelta(days=1))
     else:
         last = today - timedelta(days=1)
-    days = _event_days(events, opened=opened, dispatch=dispatch, arrival=arrival, last=last)
+    letter_days = {
+        notice.pk: timezone.localtime(notice.issued_at).date()
+        for notice in case.notices.exclude(issued_at=None)
+    }
+    days = _event_days(
+        events,
+        opened=opened,
+        dispatch=dispatch,
+        arrival=arrival,
+        last=last,
+        letter_days=letter_days,
+    )
 
     stamps: dict[int, datetime] = {}
     per_day: dict[date, int] = {}
@@ -688,7 +941,7 @@ def _backdate(case: TerminationCase, *, today: date) -> None:
         if at:
             NegotiationEntry.objects.filter(pk=entry.pk).update(recorded_at=at)
     for notice in case.notices.all():
-        day = dispatch or opened
+        day = letter_days.get(notice.pk) or dispatch or opened
         times = {"drafted_at": _at(day, -60)}
         if notice.approved_at:
             times["approved_at"] = _at(day, -30)

@@ -228,7 +228,9 @@ class TerminationCase(models.Model):
         _("clause naming the cause"),
         max_length=50,
         blank=True,
-        help_text=_("As typed in the contract, e.g. 9.2 or 第九条第二款."),
+        help_text=_(
+            "As the contract numbers it, e.g. 9.2; a bare number is printed with the clause wording around it."
+        ),
     )
     agreed_cause_evidence = DownloadFileField(
         _("evidence of the agreed cause"),

@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
@@ -501,3 +501,282 @@ def case_commissions(case: TerminationCase) -> CommissionOverview | None:
         settled_amount=next(t["settled"] for t in totals if t["status"] == "settled"),
         next_expected=min(expected) if expected else None,
     )
+
+
+# --- The case page by stage ---------------------------------------------------------------
+
+# The sections of the case page between its status and its timeline, in reading order, each with
+# the stage whose work it holds. The page shows the current stage's sections first and open, the
+# rest in this order, collapsed to one line.
+PAGE_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("assessment", Stage.ASSESSMENT, "terminations/_case_forms.html"),
+    ("negotiation", Stage.NEGOTIATION, "terminations/_case_negotiation.html"),
+    ("letters", Stage.NOTICE, "terminations/_case_letters.html"),
+    ("handover", Stage.HANDOVER, "terminations/_case_handover.html"),
+    ("settlement", Stage.REVIEW, "terminations/_case_settlement.html"),
+    ("commissions", Stage.REVIEW, "terminations/_case_commissions.html"),
+    ("plan", Stage.REVIEW, "terminations/_case_plan.html"),
+)
+
+# Anchors inside a section (form errors and refusals link to them) -> the section holding them.
+SECTION_OF_ANCHOR = {
+    "evidence": "assessment",
+    "no-demand": "assessment",
+    "agreement": "negotiation",
+    "cure-outcome": "letters",
+    "before-letter-items": "letters",
+    "plan-review": "plan",
+}
+# Rows inside a section, by the prefix of their anchor (`item-12`, a handover item).
+SECTION_OF_ROW = {"item-": "handover", "line-": "settlement", "commission-": "commissions"}
+
+
+def section_of(anchor: str) -> str:
+    """The section of the case page that holds ``anchor``."""
+    for prefix, key in SECTION_OF_ROW.items():
+        if anchor.startswith(prefix):
+            return key
+    return SECTION_OF_ANCHOR.get(anchor, anchor)
+
+
+@dataclass(frozen=True)
+class PageSection:
+    key: str  # the section's anchor on the page
+    template: str
+    title: str
+    # "current": its work is this stage's; "done": its stage is over; "ahead": not reached yet.
+    state: str
+    open: bool
+    summary: str
+
+
+def _section_titles() -> dict[str, str]:
+    return {
+        "assessment": str(_("Assessment")),
+        "negotiation": str(_("Negotiation log")),
+        "letters": str(_("Letters")),
+        "handover": str(_("Handover checklist")),
+        "settlement": str(_("Settlement")),
+        "commissions": str(_("Commissions settled by the platform")),
+        "plan": str(_("What comes next")),
+    }
+
+
+def _stage_left_on(case: TerminationCase) -> dict[str, date]:
+    """The local date on which the case (last) left each stage, from the prefetched events."""
+    left: dict[str, date] = {}
+    for event in case.events.all():
+        if event.from_stage and event.to_stage and event.from_stage != event.to_stage:
+            left[event.from_stage] = timezone.localdate(event.created_at)
+    return left
+
+
+def _joined(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def _assessment_summary(case: TerminationCase, left_on: date | None) -> str:
+    basis = case.get_basis_display() if case.basis else gettext("no basis chosen yet")
+    return _joined(
+        str(basis), str(case.get_reason_category_display()), _iso(left_on or case.learned_on)
+    )
+
+
+def _negotiation_summary(case: TerminationCase) -> str:
+    if case.agreed_on:
+        return gettext("Agreement reached on %(on)s; agreed end date %(end)s.") % {
+            "on": _iso(case.agreed_on),
+            "end": _iso(case.agreed_end_date) or "—",
+        }
+    entries = list(case.negotiations.all())
+    skipped = (
+        gettext("Skipped: %(reason)s") % {"reason": case.skip_negotiation_reason}
+        if case.skip_negotiation_reason
+        else ""
+    )
+    if not entries:
+        return skipped or gettext("No contacts logged.")
+    last = max(entries, key=lambda e: (e.occurred_on, e.pk))
+    logged = ngettext(
+        "%(n)d contact logged, the last on %(on)s",
+        "%(n)d contacts logged, the last on %(on)s",
+        len(entries),
+    ) % {"n": len(entries), "on": _iso(last.occurred_on)}
+    return _joined(logged, last.outcome, skipped)
+
+
+def _letters_summary(case: TerminationCase) -> str:
+    notices = list(case.notices.all())
+    issued = [n for n in notices if n.status == Notice.Status.ISSUED]
+    drafts = [n for n in notices if n.status in (Notice.Status.DRAFT, Notice.Status.APPROVED)]
+    if not notices:
+        return gettext("No letters yet.")
+    deliveries = [d for n in issued for d in n.deliveries.all()]
+    arrivals = [d.arrived_on for d in deliveries if d.arrived_on]
+    parts = []
+    if issued:
+        parts.append(
+            ngettext("%(n)d letter issued", "%(n)d letters issued", len(issued))
+            % {"n": len(issued)}
+        )
+    if arrivals:
+        parts.append(gettext("arrived %(on)s") % {"on": _iso(min(arrivals))})
+    elif any(d.refused for d in deliveries):
+        parts.append(gettext("delivery refused"))
+    elif deliveries:
+        parts.append(gettext("dispatched, arrival not recorded"))
+    elif issued:
+        parts.append(gettext("not dispatched"))
+    if drafts:
+        parts.append(
+            ngettext("%(n)d letter not issued yet", "%(n)d letters not issued yet", len(drafts))
+            % {"n": len(drafts)}
+        )
+    return _joined(*parts)
+
+
+def _handover_summary(case: TerminationCase) -> str:
+    items = list(case.handover_items.all())
+    if not items:
+        return gettext("No handover items.")
+    done = sum(1 for i in items if i.status == HandoverItem.Status.DONE)
+    waived = sum(1 for i in items if i.status == HandoverItem.Status.WAIVED)
+    still_open = len(items) - done - waived
+    before_letter = sum(
+        1
+        for i in items
+        if i.status == HandoverItem.Status.OPEN and i.due_rule == HandoverItem.Due.BEFORE_LETTER
+    )
+    parts = [gettext("%(done)d of %(total)d done") % {"done": done, "total": len(items)}]
+    if waived:
+        parts.append(gettext("%(n)d waived") % {"n": waived})
+    if still_open:
+        parts.append(gettext("%(n)d open") % {"n": still_open})
+    if before_letter and case.stage in (Stage.ASSESSMENT, Stage.NEGOTIATION, Stage.NOTICE):
+        parts.append(gettext("%(n)d to do before the letter") % {"n": before_letter})
+    return _joined(*parts)
+
+
+def _settlement_summary(case: TerminationCase) -> str:
+    lines = list(case.settlement_lines.all())
+    if not lines:
+        return gettext("No settlement lines yet.")
+    paid = sum(1 for line in lines if line.paid)
+    return _joined(
+        ngettext("%(n)d line", "%(n)d lines", len(lines)) % {"n": len(lines)},
+        gettext("%(n)d paid") % {"n": paid} if paid else "",
+    )
+
+
+def _commissions_summary(commissions) -> str:
+    if not commissions.count:
+        return gettext("No commissions recorded yet.")
+    return ngettext(
+        "%(n)d order still to be settled by the platform: ¥%(amount)s",
+        "%(n)d orders still to be settled by the platform: ¥%(amount)s",
+        commissions.pending_count,
+    ) % {"n": commissions.pending_count, "amount": commissions.pending_amount}
+
+
+def _plan_summary(plan) -> str:
+    if plan is None:
+        return gettext("No plan recorded yet.")
+    return _joined(
+        str(plan.get_next_step_display()),
+        gettext("review on %(on)s") % {"on": _iso(plan.review_on)},
+        gettext("reviewed %(on)s") % {"on": _iso(plan.reviewed_on)} if plan.reviewed_on else "",
+    )
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def case_sections(
+    case: TerminationCase,
+    *,
+    commissions: CommissionOverview | None,
+    before_letter_open: Iterable = (),
+    invalid_anchor: str = "",
+) -> list[PageSection]:
+    """The case page's sections in the order the stage needs them: the current stage's work
+    first and open; finished sections collapsed to a line stating their outcome; sections of
+    stages not reached collapsed to a line saying when they come. Reads prefetched rows only.
+
+    This is the one place that decides, per stage, what is open and in which order."""
+    stage = case.stage
+    path = list(STAGE_PATH)
+    if stage == Stage.WITHDRAWN:
+        # Nothing is current: the stages reached are done, the rest never come.
+        withdrawn_from = next(
+            (e.from_stage for e in case.events.all() if e.to_stage == Stage.WITHDRAWN), ""
+        )
+        current_index = path.index(withdrawn_from) + 1 if withdrawn_from in path else 1
+    else:
+        current_index = path.index(stage)
+    before_letter_open = list(before_letter_open)
+    plan = case_plan(case)
+    items = list(case.handover_items.all())
+
+    # What the stage needs now, beyond the sections of the stage itself.
+    needed = {key for key, section_stage, _t in PAGE_SECTIONS if section_stage == stage}
+    if stage == Stage.CLOSED:
+        needed = {"plan"}  # the plan's review comes after closing
+        if commissions is not None and commissions.pending_count:
+            needed.add("commissions")
+    if stage == Stage.NOTICE and before_letter_open:
+        needed.add("handover")
+    if (
+        stage in (Stage.ASSESSMENT, Stage.NEGOTIATION, Stage.NOTICE)
+        and case.basis == "mutual"
+        and not case.countersigned_confirmation
+    ):
+        needed.add("negotiation")  # the agreement and its countersigned confirmation
+    if stage == Stage.REVIEW and any(
+        i.required and i.status == HandoverItem.Status.OPEN for i in items
+    ):
+        needed.add("handover")  # closing waits for it
+    forced = section_of(invalid_anchor)
+
+    left_on = _stage_left_on(case)
+    summaries = {
+        "assessment": lambda: _assessment_summary(case, left_on.get(Stage.ASSESSMENT)),
+        "negotiation": lambda: _negotiation_summary(case),
+        "letters": lambda: _letters_summary(case),
+        "handover": lambda: _handover_summary(case),
+        "settlement": lambda: _settlement_summary(case),
+        "commissions": lambda: _commissions_summary(commissions),
+        "plan": lambda: _plan_summary(plan),
+    }
+    empty = {
+        "letters": not case.notices.all(),
+        "settlement": not case.settlement_lines.all(),
+        "plan": plan is None,
+    }
+    titles = _section_titles()
+    sections = []
+    for key, section_stage, template in PAGE_SECTIONS:
+        if key == "commissions" and commissions is None:
+            continue
+        index = path.index(section_stage)
+        state = "current" if key in needed else "done" if index < current_index else "ahead"
+        if state == "ahead" and empty.get(key, False):
+            summary = (
+                gettext("Not reached: the case was withdrawn.")
+                if stage == Stage.WITHDRAWN
+                else gettext("From the %(stage)s stage on.") % {"stage": section_stage.label}
+            )
+        else:
+            summary = summaries[key]()
+        sections.append(
+            PageSection(
+                key=key,
+                template=template,
+                title=titles[key],
+                state=state,
+                open=state == "current" or key == forced,
+                summary=summary,
+            )
+        )
+    # Stable: the needed sections first, each group in reading order.
+    return sorted(sections, key=lambda s: s.state != "current")

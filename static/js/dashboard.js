@@ -7,10 +7,20 @@
   const draw = (id, series, type) => {
     const canvas = document.getElementById(id);
     if (!canvas) return;
+    const options = {
+      plugins: { legend: { display: type !== "bar" } },
+      animation: false,
+      // The box around the canvas (.chart-box in app.css) sets the size, not the column width.
+      maintainAspectRatio: false,
+    };
+    if (type === "bar") {
+      // Counts of cases: whole numbers on the axis, never 0.5.
+      options.scales = { y: { beginAtZero: true, ticks: { precision: 0 } } };
+    }
     new Chart(canvas, {
       type: type,
       data: { labels: series.labels, datasets: [{ data: series.values }] },
-      options: { plugins: { legend: { display: type !== "bar" } }, animation: false },
+      options: options,
     });
   };
   draw("chart-reasons", data.reasons, "bar");

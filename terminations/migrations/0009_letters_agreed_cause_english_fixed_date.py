@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='terminationcase',
             name='agreed_cause_clause',
-            field=models.CharField(blank=True, help_text='As typed in the contract, e.g. 9.2 or 第九条第二款.', max_length=50, verbose_name='clause naming the cause'),
+            field=models.CharField(blank=True, help_text='As the contract numbers it, e.g. 9.2; a bare number is printed with the clause wording around it.', max_length=50, verbose_name='clause naming the cause'),
         ),
         migrations.AddField(
             model_name='terminationcase',

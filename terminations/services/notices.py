@@ -235,11 +235,18 @@ def letter_missing_english(notice: Notice) -> list[str]:
         return []
     case = notice.case
     missing: list[str] = []
-    if notice.kind != Notice.Kind.WITHDRAWAL:
-        if notice.facts.strip() and not notice.facts_en.strip():
-            missing.append(_("the facts in English"))
-        if notice.demands.strip() and not notice.demands_en.strip():
-            missing.append(_("the particular demands in English"))
+    # Only the kinds whose template prints them (a confirmation states the agreed terms, not
+    # the facts; a withdrawal neither).
+    prints_facts = notice.kind in (
+        Notice.Kind.TERMINATION,
+        Notice.Kind.CURE,
+        Notice.Kind.OPEN_ENDED,
+    )
+    if prints_facts and notice.facts.strip() and not notice.facts_en.strip():
+        missing.append(_("the facts in English"))
+    prints_demands = notice.kind != Notice.Kind.WITHDRAWAL
+    if prints_demands and notice.demands.strip() and not notice.demands_en.strip():
+        missing.append(_("the particular demands in English"))
     if notice.kind == Notice.Kind.MUTUAL and not case.agreed_terms_en.strip():
         missing.append(_("the agreed terms in English"))
     if (

@@ -105,6 +105,8 @@ def _invalid(request: HttpRequest, reference: str, anchor: str, **bound) -> Http
     context = _detail_context(request, case)
     context.update(bound)
     context["invalid_anchor"] = anchor
+    # The section holding the form with errors is shown open, whatever the stage.
+    context["sections"] = _sections(case, context, anchor)
     return render(request, "terminations/case_detail.html", context, status=INVALID_STATUS)
 
 
@@ -260,7 +262,17 @@ def _detail_context(request: HttpRequest, case: TerminationCase) -> dict:
     if context["commissions"] is not None and roles.can_edit(user):
         context["commission_form"] = CommissionForm()
         context["commission_status_form"] = CommissionStatusForm()
+    context["sections"] = _sections(case, context)
     return context
+
+
+def _sections(case: TerminationCase, context: dict, invalid_anchor: str = ""):
+    return selectors.case_sections(
+        case,
+        commissions=context["commissions"],
+        before_letter_open=context["before_letter_open"],
+        invalid_anchor=invalid_anchor,
+    )
 
 
 @require_GET

@@ -1,13 +1,21 @@
 import hashlib
+from datetime import datetime
+from io import BytesIO, StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from pypdf import PdfReader
 
 from core.models import ShopProfile
 from partners.models import Contract, Partner
+from terminations.demo import DESK_LETTERS
 from terminations.models import CaseEvent, Notice, TerminationCase
 from terminations.rules.choices import PeriodUnit
+from terminations.services import notice_matching_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +111,54 @@ def test_the_demo_shows_money_on_the_dashboard():
     # creator's commissions after it, recorded on the closed case.
     assert not SettlementLine.objects.filter(case__stage=Stage.CLOSED, paid=False).exists()
     assert Commission.objects.filter(case__stage=Stage.CLOSED, status="settled").exists()
+
+
+@time_machine.travel(datetime(2026, 3, 10, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_the_demo_letters_are_made_by_the_desk_and_verify():
+    call_command("seed_demo")
+    assert timezone.localdate().isoformat() == "2026-03-10"  # the clock is back after seeding
+    made = list(
+        Notice.objects.filter(
+            origin=Notice.Origin.GENERATED, status=Notice.Status.ISSUED
+        ).select_related("case__partner")
+    )
+    planned = {(letter.kind, letter.case.basis, letter.language) for letter in made}
+    assert planned >= set(DESK_LETTERS)
+
+    out = StringIO()
+    call_command("verify_letters", stdout=out)
+    assert f"{len(made)} issued letters verified; every stored hash matches." in out.getvalue()
+    for letter in made:
+        with letter.pdf.open("rb") as stored:
+            data = stored.read()
+        assert hashlib.sha256(data).hexdigest() == letter.sha256
+        assert notice_matching_pdf(data=data) == letter  # what the verification page does
+        text = "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+        assert letter.case.partner.name in text, letter.letter_number
+        assert letter.letter_number in text
+        # Issued on its dispatch day, relative to the day the demo was seeded.
+        assert letter.snapshot["issued_on"] < "2026-03-10"
+        assert letter.snapshot["issued_on"] == letter.deliveries.get().dispatched_on.isoformat()
+        assert timezone.localtime(letter.issued_at).date() == letter.deliveries.get().dispatched_on
+    # Only the closed case's story keeps a letter drafted outside the desk.
+    external = Notice.objects.filter(origin=Notice.Origin.EXTERNAL)
+    assert [n.case.stage for n in external] == ["closed"]
+
+    letters = Notice.objects.count()
+    call_command("seed_demo")
+    assert Notice.objects.count() == letters
+
+
+def test_seed_demo_says_what_the_letters_need_before_writing_anything(monkeypatch):
+    from core.management.commands import seed_demo
+
+    monkeypatch.setattr(
+        seed_demo,
+        "missing_letter_requirements",
+        lambda: [("libharfbuzz-subset0 is missing.", "apt-get install libharfbuzz-subset0")],
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("seed_demo")
+    assert "cannot issue its letters" in str(error.value)
+    assert "apt-get install libharfbuzz-subset0" in str(error.value)
+    assert not User.objects.exists()

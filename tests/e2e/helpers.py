@@ -102,6 +102,30 @@ def submit(page: Page, form_selector: str, *, timeout: float | None = None) -> N
         page.locator(form_selector).locator("button[type=submit]").first.click(timeout=timeout)
 
 
+def reveal(page: Page, selector: str) -> None:
+    """Open, as a person does by clicking their summaries, the collapsed <details> around what
+    `selector` finds (on the case page a section of another stage, then a form inside it),
+    outermost first."""
+    target = page.locator(selector).first
+    for _ in range(4):
+        if target.is_visible():
+            return
+        summary = target.evaluate_handle(OUTERMOST_CLOSED_SUMMARY).as_element()
+        if summary is None:
+            break
+        summary.click()
+    expect(target).to_be_visible()
+
+
+OUTERMOST_CLOSED_SUMMARY = """el => {
+    let outer = null;
+    for (let node = el; node; node = node.parentElement) {
+        if (node.tagName === "DETAILS" && !node.open) outer = node;
+    }
+    return outer && outer.querySelector(":scope > summary");
+}"""
+
+
 def expect_no_server_error(page: Page) -> None:
     expect(page.locator("body")).not_to_contain_text("Server Error (500)")
     expect(page.locator("body")).not_to_contain_text("Traceback")

@@ -22,6 +22,7 @@ from tests.e2e.helpers import (
     at,
     expect_success,
     pdf_text,
+    reveal,
     submit,
     tiny_pdf,
     upload,
@@ -123,7 +124,7 @@ def test_agency_mutual_termination_journey(page, live_server, new_context, tmp_p
         expect(page.locator("#negotiation tbody tr")).to_have_count(2)
 
         # The agreement, with the confirmation countersigned by both sides.
-        page.locator("#agreement > summary").click()
+        reveal(page, "#agreement form")
         form = "form[action$='/agreement/']"
         page.fill(f"{form} [name=agreed_on]", "2026-05-31")
         page.fill(f"{form} [name=agreed_end_date]", "2026-08-31")

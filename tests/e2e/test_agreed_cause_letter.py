@@ -26,6 +26,7 @@ from tests.e2e.helpers import (
     at,
     expect_no_server_error,
     expect_success,
+    reveal,
     submit,
     tiny_pdf,
     upload,
@@ -41,8 +42,7 @@ CAUSE_EN = "The shop's GMV stayed below the agreed monthly minimum three months 
 
 def _open_assessment(page: Page) -> str:
     form = "form[action$='/assessment/']"
-    if not page.locator(form).is_visible():
-        page.locator(f"details:has({form}) > summary").click()
+    reveal(page, form)
     return form
 
 

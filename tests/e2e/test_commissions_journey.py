@@ -18,7 +18,7 @@ from partners.models import Contract
 from terminations.models import Basis, Commission, SettlementLine, Stage, TerminationCase
 from terminations.rules.choices import PenaltyType
 from tests.e2e.conftest import login
-from tests.e2e.helpers import at, expect_success, submit
+from tests.e2e.helpers import at, expect_success, reveal, submit
 from tests.factories import ContractFactory, PartnerFactory
 from tests.terminations.commissions.conftest import SAMPLE
 from tests.terminations.factories import open_case
@@ -63,8 +63,8 @@ def test_commissions_and_exposure_journey(page, live_server, new_context, staff_
         page.goto(f"{base}{creator_case.get_absolute_url()}")
         _every_submit_button_has_a_form(page)
         expect(page.locator("#commissions")).to_contain_text("按精选联盟规则结算")
-        page.locator("#commissions details > summary").click()
         form = "#commission-add-form"
+        reveal(page, form)
         page.fill(f"{form} [name=ordered_on]", "2026-05-20")
         page.fill(f"{form} [name=estimated_commission]", "2575.00")
         page.fill(f"{form} [name=order_number]", "6900000000000000077")

@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     at,
     expect_success,
     pdf_text,
+    reveal,
     submit,
     tiny_png,
     upload,
@@ -107,7 +108,7 @@ def test_creator_fraud_journey(page, live_server, new_context, tmp_path):
         manager.set_default_timeout(15_000)
         login(manager, live_server, "manager", DEMO_PASSWORD)
         manager.goto(case_url)
-        manager.locator("#no-demand summary").click()
+        reveal(manager, "#no-demand form")
         manager.select_option("#no-demand [name=ground]", "purpose")
         manager.fill("#no-demand [name=reason]", "2026-05-20 直播虚假宣传，5 月 25 日被平台处罚。")
         submit(manager, "#no-demand form")
@@ -190,8 +191,8 @@ def test_creator_fraud_journey(page, live_server, new_context, tmp_path):
 
         # The settlement: nothing to settle, said explicitly.
         page.reload()
-        page.locator("#settlement details > summary").click()
-        form = "#settlement details form[action$='/settlement/']"
+        form = "#settlement form[action$='/settlement/']"
+        reveal(page, form)
         page.select_option(f"{form} [name=kind]", "other")
         page.select_option(f"{form} [name=direction]", "to_shop")
         page.fill(f"{form} [name=amount]", "0")
@@ -203,8 +204,8 @@ def test_creator_fraud_journey(page, live_server, new_context, tmp_path):
         assert case.settlement_lines.get().description_en == "Nothing to settle."
 
         # The plan.
-        page.locator("#plan details > summary").click()
         form = "#plan form[action$='/plan/']"
+        reveal(page, form)
         page.select_option(f"{form} [name=next_step]", "new_creators")
         page.fill(f"{form} [name=details]", "改与两位新达人合作。")
         page.fill(f"{form} [name=review_on]", "2026-09-01")

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from terminations.models import CaseEvent, Notice, Stage, TerminationCase
 from tests.conftest import _user
 from tests.e2e.conftest import login
-from tests.e2e.helpers import at, expect_success, submit, tiny_pdf, upload
+from tests.e2e.helpers import at, expect_success, reveal, submit, tiny_pdf, upload
 from tests.factories import ContractFactory, PartnerFactory, ShopProfileFactory
 from tests.terminations.factories import (
     before_letter_done,
@@ -51,8 +51,7 @@ def test_gates_in_the_browser(page: Page, live_server):
         login(page, live_server, "clerk", "pw-clerk")
         page.goto(url)
         form = "form[action$='/assessment/']"
-        if not page.locator(form).is_visible():
-            page.locator(f"details:has({form}) > summary").click()
+        reveal(page, form)
         page.fill(f"{form} [name=decision_demanded_on]", "2026-05-25")
         page.fill(f"{form} [name=decision_demand_channel]", "微信")
         page.set_input_files(
@@ -109,7 +108,7 @@ def test_breach_forms_in_the_browser(page: Page, live_server):
         )
         login(page, live_server, "boss", "pw-boss")
         page.goto(f"{live_server.url}{plain.get_absolute_url()}")
-        page.locator("#no-demand summary").click()
+        reveal(page, "#no-demand form")
         page.select_option("#no-demand [name=ground]", "refusal")
         page.fill("#no-demand [name=reason]", "2026-05-20 对方书面声明不再履行直播排期。")
         submit(page, "#no-demand form")
@@ -151,7 +150,7 @@ def test_the_plan_review_after_closing_in_the_browser(page: Page, live_server):
         case = place_in_stage(case, Stage.CLOSED)
         login(page, live_server, "clerk", "pw-clerk")
         page.goto(f"{live_server.url}{case.get_absolute_url()}")
-        page.locator("#plan-review > summary").click()
+        reveal(page, "#plan-review form")
         page.fill("#plan-review [name=reviewed_on]", "2026-06-01")
         page.fill("#plan-review [name=outcome]", "自营三个月 GMV 回升 18%，不再引入代运营。")
         submit(page, "#plan-review form")

@@ -2,9 +2,10 @@
 
 from datetime import date
 
+from core.demo import seed_shop_profile
 from partners.models import Contract
-from terminations.demo import DEMO_MARKER, seed_demo_cases
-from terminations.models import CaseEvent, HandoverItem, Stage, TerminationCase
+from terminations.demo import DEMO_MARKER, DESK_LETTERS, seed_demo_cases
+from terminations.models import CaseEvent, HandoverItem, Notice, Stage, TerminationCase
 from terminations.rules.choices import CountedFrom, PeriodUnit
 from terminations.services.settlement import settlement_recorded
 from tests.factories import ContractFactory, CreatorFactory, PartnerFactory
@@ -13,8 +14,9 @@ TODAY = date(2026, 6, 1)
 
 
 def register():
+    seed_shop_profile()  # a letter names the shop by its legal name and credit code
     agencies = [PartnerFactory() for _ in range(3)]
-    creators = [CreatorFactory() for _ in range(5)]
+    creators = [CreatorFactory() for _ in range(8)]
     contracts = [
         ContractFactory(partner=agencies[0]),
         ContractFactory(partner=agencies[1], notice_period=3, notice_unit=PeriodUnit.MONTHS),
@@ -24,6 +26,8 @@ def register():
             notice_unit=PeriodUnit.WORKDAYS,
             notice_counted_from=CountedFrom.DISPATCH,
             channel=Contract.Channel.LAIKE,
+            laike_store_name="青禾烘焙（春熙路店）",
+            laike_store_id="7031845296017283641",
         ),
         ContractFactory(partner=creators[0], title="带货合作协议"),
     ]
@@ -35,7 +39,7 @@ def test_seed_demo_cases_every_stage_and_idempotent(staff_user, manager_user):
     cases = seed_demo_cases(
         staff=staff_user, manager=manager_user, partners=partners, contracts=contracts, today=TODAY
     )
-    assert len(cases) == 9
+    assert len(cases) == 12
     stages = [c.stage for c in TerminationCase.objects.filter(pk__in=[c.pk for c in cases])]
     for stage in Stage.values:
         assert stage in stages, stage
@@ -47,7 +51,7 @@ def test_seed_demo_cases_every_stage_and_idempotent(staff_user, manager_user):
     notice = by_stage[Stage.NOTICE][0]
     deliveries = [d for n in notice.notices.all() for d in n.deliveries.all()]
     assert deliveries and all(d.arrived_on is None for d in deliveries)
-    soon, overdue = by_stage[Stage.HANDOVER]
+    soon, overdue, not_cured, mutual = by_stage[Stage.HANDOVER]
     assert TODAY < soon.end_date <= date(2026, 6, 8)
     assert overdue.end_date < TODAY
     assert overdue.handover_items.filter(
@@ -58,12 +62,33 @@ def test_seed_demo_cases_every_stage_and_idempotent(staff_user, manager_user):
     assert len(reviews) == 2  # one reached review, one was reopened
     assert all(settlement_recorded(r) and hasattr(r, "plan") for r in reviews)
     assert any(r.events.filter(kind=CaseEvent.Kind.REOPENED).exists() for r in reviews)
+    # A cure notice not cured ends the contract when its period ran out, with no second letter.
+    assert not_cured.cure_outcome == "not_cured" and not_cured.end_date < TODAY
+    assert list(not_cured.notices.values_list("kind", flat=True)) == [Notice.Kind.CURE]
+    # The mutual confirmation came back countersigned; the agreed end date governs.
+    assert mutual.countersigned_confirmation and mutual.end_date == mutual.agreed_end_date
+    # The withdrawal arrived while the letter it withdraws had not: the case was withdrawn.
+    letter_withdrawn = by_stage[Stage.WITHDRAWN][-1]
+    withdrawal = letter_withdrawn.notices.get(kind=Notice.Kind.WITHDRAWAL)
+    assert withdrawal.deliveries.get().arrived_on is not None
+    assert not withdrawal.withdraws.deliveries.filter(arrived_on__isnull=False).exists()
+
+    made = Notice.objects.filter(
+        case__in=cases, origin=Notice.Origin.GENERATED, status=Notice.Status.ISSUED
+    )
+    assert {(n.kind, n.case.basis, n.language) for n in made} >= set(DESK_LETTERS)
+    for letter in made:
+        # Issued on the day it was dispatched: its printed date agrees with its history.
+        issued_on = letter.snapshot["issued_on"]
+        assert issued_on == letter.deliveries.get().dispatched_on.isoformat()
+        assert issued_on < TODAY.isoformat()
 
     again = seed_demo_cases(
         staff=staff_user, manager=manager_user, partners=partners, contracts=contracts, today=TODAY
     )
     assert [c.pk for c in again] == [c.pk for c in cases]
-    assert TerminationCase.objects.count() == 9
+    assert TerminationCase.objects.count() == 12
+    assert Notice.objects.count() == made.count() + 1  # the closed case's letter, made outside
 
 
 def test_seed_demo_cases_with_few_partners(staff_user, manager_user):
