@@ -29,6 +29,7 @@ from tests.e2e.helpers import (
     at,
     expect_success,
     pdf_text,
+    reveal,
     submit,
     tiny_pdf,
     upload,
@@ -120,8 +121,7 @@ def test_agency_from_registration_to_a_closed_case_with_a_corrected_letter(
         assert page.url.startswith(case_url), page.url
 
         form = f"form[action$='/cases/{case.reference}/assessment/']"
-        if not page.locator(form).is_visible():
-            page.locator(f"details:has({form}) > summary").click()
+        reveal(page, form)
         page.select_option(f"{form} [name=basis]", "contractual")
         submit(page, form)
         expect_success(page)
@@ -261,8 +261,8 @@ def test_agency_from_registration_to_a_closed_case_with_a_corrected_letter(
 
         # The settlement: the fee for June, owed to the agency.
         page.reload()
-        page.locator("#settlement details > summary").click()
-        form = "#settlement details form[action$='/settlement/']"
+        form = "#settlement form[action$='/settlement/']"
+        reveal(page, form)
         page.select_option(f"{form} [name=kind]", "fee")
         page.select_option(f"{form} [name=direction]", "to_partner")
         page.fill(f"{form} [name=amount]", "15000")
@@ -274,8 +274,8 @@ def test_agency_from_registration_to_a_closed_case_with_a_corrected_letter(
         assert (line.kind, str(line.amount)) == ("fee", "15000.00")
         expect(page.locator("#settlement")).to_contain_text("2026 年 6 月服务费")
 
-        page.locator("#plan details > summary").click()
         form = "#plan form[action$='/plan/']"
+        reveal(page, form)
         page.select_option(f"{form} [name=next_step]", "self_operate")
         page.fill(f"{form} [name=details]", "7 月起由本店运营团队自营。")
         page.fill(f"{form} [name=review_on]", "2026-10-01")

@@ -1,9 +1,9 @@
-"""Journey: the case page on a phone-sized window (390×844), issue 14.
+"""Journey: a clerk works a case on a phone-sized window (390×844), issue 14.
 
-test_main_pages.py only photographs it. Here the clerk, on a phone, opens the menu, reaches the
-case list (its filters folded behind a button, the first case on the first screen), opens a case
-and works it: the page fits the width, what matters first is on the first screen, and the move
-to the next stage is pressed and stored.
+test_case_page_phone.py checks the case page's sections on a phone. Here the clerk, on a phone,
+goes through the folded menu to the case list (its filters folded behind a button, the first case
+on the first screen), opens a case and works it: no page scrolls sideways, where the case stands
+is on the first screen, and the move to the next stage is pressed and stored.
 """
 
 import pytest
@@ -32,7 +32,7 @@ def _on_first_screen(page: Page, selector: str) -> None:
     assert box["y"] < PHONE["height"], f"{selector} starts below the first screen ({box['y']}px)"
 
 
-def test_the_case_page_on_a_phone(page: Page, live_server):
+def test_a_clerk_works_a_case_on_a_phone(page: Page, live_server):
     with time_machine.travel(at(2026, 6, 1), tick=True):
         clerk = _user("clerk", "staff")
         case = open_case(by=clerk, basis="contractual")
