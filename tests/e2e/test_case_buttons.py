@@ -18,7 +18,7 @@ from terminations.models import (
 )
 from tests.conftest import _user
 from tests.e2e.conftest import login
-from tests.e2e.helpers import accept_confirms, at, expect_success, submit
+from tests.e2e.helpers import accept_confirms, at, expect_success, reveal, submit
 from tests.terminations.factories import make_ready_to_close, open_case, place_in_stage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -52,7 +52,7 @@ def test_the_clerk_and_the_manager_work_a_case_in_handover(page: Page, live_serv
 
         # Evidence: a link to the chat record.
         form = "form[action$='/evidence/']"
-        page.locator(f"details:has({form}) > summary").click()
+        reveal(page, form)
         page.fill(f"{form} [name=description]", "Chat record of 2026-05-30")
         page.fill(f"{form} [name=link]", "https://example.com/chat/0530")
         submit(page, form)
@@ -76,6 +76,7 @@ def test_the_clerk_and_the_manager_work_a_case_in_handover(page: Page, live_serv
 
         # The deposit came back.
         form = f"#line-{line.pk} form[action$='/paid/']"
+        reveal(page, form)
         page.fill(f"{form} [name=paid_on]", "2026-05-31")
         submit(page, form)
         expect_success(page)
