@@ -78,19 +78,31 @@ def test_every_move_of_a_case_is_expected_separately():
 
 
 def test_the_middleware_records_the_url_name_and_the_move():
+    from django.http import HttpResponse
+
     saved = set(post_coverage.POSTED)
     try:
         post_coverage.POSTED.clear()
         path = reverse(
             "terminations:case_action", kwargs={"reference": "T-2026-0001", "action": "close"}
         )
-        request = RequestFactory().post(path)
-        request.resolver_match = match = resolve(path)
-        middleware = post_coverage.RecordBrowserPosts(lambda request: None)
-        middleware.process_view(request, match.func, match.args, match.kwargs)
-        request = RequestFactory().get(path)
-        request.resolver_match = match
-        middleware.process_view(request, match.func, match.args, match.kwargs)
+        match = resolve(path)
+
+        def send(method: str, status: int) -> None:
+            request = getattr(RequestFactory(), method)(path)
+            request.resolver_match = match
+
+            def view(request):
+                middleware.process_view(request, match.func, match.args, match.kwargs)
+                return HttpResponse(status=status)
+
+            middleware = post_coverage.RecordBrowserPosts(view)
+            middleware(request)
+
+        send("get", 200)
+        send("post", 403)  # refused to the sender's role: not a form that role uses
+        assert not post_coverage.POSTED
+        send("post", 302)
         assert {
             "terminations:case_action",
             "terminations:case_action[close]",
