@@ -156,3 +156,41 @@ def chinese_on_page(page: Page) -> list[str]:
 def pdf_text(path) -> str:
     reader = PdfReader(str(path))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+# --- Steps several journeys take, as a clerk clicks them ------------------------------------
+
+
+def open_case_from_partner(
+    page: Page, *, partner_pk: int, contract_pk: int, reason: str, facts: str, learned_on: str
+) -> None:
+    """From a page linking the partner: its page, then "open a case" (its one contract is
+    pre-selected), the reason, the facts and when the shop learned of them."""
+    with page.expect_navigation():
+        page.click(f"a[href$='/partners/{partner_pk}/']")
+    with page.expect_navigation():
+        page.locator("a[href*='/cases/new/?partner=']").first.click()
+    expect(page.locator("#id_contract")).to_have_value(str(contract_pk))
+    page.select_option("#id_reason_category", reason)
+    page.fill("#id_facts", facts)
+    page.fill("#id_learned_on", learned_on)
+    submit(page, "form:has(#id_reason_category)")
+    expect_success(page)
+
+
+def save_assessment(page: Page, reference: str, *, basis: str, **fields: str) -> None:
+    """Choose the basis (and fill the fields that go with it) on the case page's assessment."""
+    form = f"form[action$='/cases/{reference}/assessment/']"
+    reveal(page, form)
+    page.select_option(f"{form} [name=basis]", basis)
+    for name, value in fields.items():
+        page.fill(f"{form} [name={name}]", value)
+    submit(page, form)
+    expect_success(page)
+
+
+def skip_negotiation(page: Page, reason: str) -> None:
+    form = "form[action$='/actions/skip_negotiation/']"
+    page.fill(f"{form} [name=reason]", reason)
+    submit(page, form)
+    expect_success(page)

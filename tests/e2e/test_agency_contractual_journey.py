@@ -28,8 +28,11 @@ from tests.e2e.helpers import (
     accept_confirms,
     at,
     expect_success,
+    open_case_from_partner,
     pdf_text,
     reveal,
+    save_assessment,
+    skip_negotiation,
     submit,
     tiny_pdf,
     upload,
@@ -106,32 +109,23 @@ def test_agency_from_registration_to_a_closed_case_with_a_corrected_letter(
         assert (contract.notice_period, contract.notice_unit) == (30, "days")
 
         # --- The case, opened from the partner page (its one contract is pre-selected) -----
-        with page.expect_navigation():
-            page.click(f"a[href$='/partners/{contract.partner_id}/']")
-        with page.expect_navigation():
-            page.locator("a[href*='/cases/new/?partner=']").first.click()
-        expect(page.locator("#id_contract")).to_have_value(str(contract.pk))
-        page.select_option("#id_reason_category", "poor_results")
-        page.fill("#id_facts", FIRST_FACTS)
-        page.fill("#id_learned_on", "2026-05-29")
-        submit(page, "form:has(#id_reason_category)")
-        expect_success(page)
+        open_case_from_partner(
+            page,
+            partner_pk=contract.partner_id,
+            contract_pk=contract.pk,
+            reason="poor_results",
+            facts=FIRST_FACTS,
+            learned_on="2026-05-29",
+        )
         case = TerminationCase.objects.get(partner__name=AGENCY)
         case_url = f"{base}/cases/{case.reference}/"
         assert page.url.startswith(case_url), page.url
 
-        form = f"form[action$='/cases/{case.reference}/assessment/']"
-        reveal(page, form)
-        page.select_option(f"{form} [name=basis]", "contractual")
-        submit(page, form)
-        expect_success(page)
+        save_assessment(page, case.reference, basis="contractual")
         case.refresh_from_db()
         assert case.basis == "contractual"
 
-        form = "form[action$='/actions/skip_negotiation/']"
-        page.fill(f"{form} [name=reason]", "合同赋予本店任意解除权，无需协商。")
-        submit(page, form)
-        expect_success(page)
+        skip_negotiation(page, "合同赋予本店任意解除权，无需协商。")
         case.refresh_from_db()
         assert case.stage == Stage.NOTICE
 

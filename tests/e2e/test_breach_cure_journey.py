@@ -24,7 +24,10 @@ from tests.e2e.helpers import (
     at,
     expect_no_server_error,
     expect_success,
+    open_case_from_partner,
     pdf_text,
+    save_assessment,
+    skip_negotiation,
     submit,
     tiny_pdf,
     upload,
@@ -63,34 +66,23 @@ def test_breach_cure_notice_not_cured(page: Page, live_server, new_context, tmp_
         login(page, live_server, "clerk", "pw-clerk")
         with page.expect_navigation():
             page.click("nav a[href$='/partners/']")
-        with page.expect_navigation():
-            page.click(f"a[href$='/partners/{partner.pk}/']")
-        with page.expect_navigation():
-            page.locator("a[href*='/cases/new/?partner=']").first.click()
-        expect(page.locator("#id_contract")).to_have_value(str(contract.pk))
-        page.select_option("#id_reason_category", "breach")
-        page.fill("#id_facts", "2026 年 5 月约定直播 8 场，实际仅完成 2 场。")
-        page.fill("#id_learned_on", "2026-05-31")
-        submit(page, "form:has(#id_reason_category)")
-        expect_success(page)
+        open_case_from_partner(
+            page,
+            partner_pk=partner.pk,
+            contract_pk=contract.pk,
+            reason="breach",
+            facts="2026 年 5 月约定直播 8 场，实际仅完成 2 场。",
+            learned_on="2026-05-31",
+        )
         case = TerminationCase.objects.get(partner=partner)
         case_url = f"{base}/cases/{case.reference}/"
 
         # Breach, with a ten-day cure period: the first letter will be the cure notice.
-        form = f"form[action$='/cases/{case.reference}/assessment/']"
-        if not page.locator(form).is_visible():
-            page.locator(f"details:has({form}) > summary").click()
-        page.select_option(f"{form} [name=basis]", "breach")
-        page.fill(f"{form} [name=cure_period_days]", "10")
-        submit(page, form)
-        expect_success(page)
+        save_assessment(page, case.reference, basis="breach", cure_period_days="10")
         case.refresh_from_db()
         assert (case.basis, case.cure_period_days) == ("breach", 10)
 
-        form = "form[action$='/actions/skip_negotiation/']"
-        page.fill(f"{form} [name=reason]", "先发催告，给予 10 日补播期限。")
-        submit(page, form)
-        expect_success(page)
+        skip_negotiation(page, "先发催告，给予 10 日补播期限。")
         case.refresh_from_db()
         assert case.stage == Stage.NOTICE
 

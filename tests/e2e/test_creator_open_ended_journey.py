@@ -27,7 +27,10 @@ from tests.e2e.helpers import (
     accept_confirms,
     at,
     expect_success,
+    open_case_from_partner,
     pdf_text,
+    save_assessment,
+    skip_negotiation,
     submit,
     tiny_png,
     upload,
@@ -89,33 +92,22 @@ def test_creator_chat_agreement_ended_by_open_ended_notice(
         assert not contract.written and contract.end_date is None
 
         # --- The case, from the partner page ----------------------------------------------
-        with page.expect_navigation():
-            page.click(f"a[href$='/partners/{contract.partner_id}/']")
-        with page.expect_navigation():
-            page.locator("a[href*='/cases/new/?partner=']").first.click()
-        expect(page.locator("#id_contract")).to_have_value(str(contract.pk))
-        page.select_option("#id_reason_category", "mismatch")
-        page.fill("#id_facts", "2026 年 5 月起店铺转向家居品类，与该达人的美妆定位不再匹配。")
-        page.fill("#id_learned_on", "2026-05-30")
-        submit(page, "form:has(#id_reason_category)")
-        expect_success(page)
+        open_case_from_partner(
+            page,
+            partner_pk=contract.partner_id,
+            contract_pk=contract.pk,
+            reason="mismatch",
+            facts="2026 年 5 月起店铺转向家居品类，与该达人的美妆定位不再匹配。",
+            learned_on="2026-05-30",
+        )
         case = TerminationCase.objects.get(partner__name=CREATOR)
         case_url = f"{base}/cases/{case.reference}/"
 
-        form = f"form[action$='/cases/{case.reference}/assessment/']"
-        if not page.locator(form).is_visible():
-            page.locator(f"details:has({form}) > summary").click()
-        page.select_option(f"{form} [name=basis]", "open_ended")
-        page.fill(f"{form} [name=reasonable_notice_days]", "30")
-        submit(page, form)
-        expect_success(page)
+        save_assessment(page, case.reference, basis="open_ended", reasonable_notice_days="30")
         case.refresh_from_db()
         assert (case.basis, case.reasonable_notice_days) == ("open_ended", 30)
 
-        form = "form[action$='/actions/skip_negotiation/']"
-        page.fill(f"{form} [name=reason]", "不定期合作，可随时在合理期限前通知终止。")
-        submit(page, form)
-        expect_success(page)
+        skip_negotiation(page, "不定期合作，可随时在合理期限前通知终止。")
         case.refresh_from_db()
         assert case.stage == Stage.NOTICE
 
