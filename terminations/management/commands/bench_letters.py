@@ -11,21 +11,10 @@ from __future__ import annotations
 
 import statistics
 import time
-from datetime import date
-from decimal import Decimal
-from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand
 
-from core.models import ShopProfile
-from partners.models import Contract, Partner
-
 RENDERS = 50
-
-
-class _Rows(list):
-    def all(self):
-        return self
 
 
 def _rss_mib() -> float:
@@ -37,93 +26,18 @@ def _rss_mib() -> float:
 
 
 def sample_snapshot() -> dict:
-    from terminations.letters import snapshot as snapshots
+    """The bilingual termination notice of `make letters` (terminations/letters/samples.py):
+    the same fixed, unsaved rows, so the bench renders what reviewers read."""
+    from terminations.letters.samples import ISSUED_ON, agency_notice, sample_profile
+    from terminations.letters.snapshot import build_snapshot
 
-    profile = ShopProfile(
-        legal_name="杭州青禾电子商务有限公司",
-        credit_code="91330106MA2H3K4L5X",
-        address="浙江省杭州市西湖区文三路 90 号 8 楼",
-        contact_name="王丽",
-        contact_phone="0571-8888 6666",
-        contact_email="legal@qinghe.example.com",
-        bank_name="招商银行杭州分行",
-        bank_account_name="杭州青禾电子商务有限公司",
-        bank_account_number="5719 0888 1234 5678",
-        dispute_forum="杭州市西湖区人民法院",
-        shop_name="青禾优选旗舰店",
-        shop_id="DY-88912345",
-    )
-    partner = Partner(
-        kind=Partner.Kind.AGENCY,
-        name="星河代运营",
-        company_name="杭州星河网络科技有限公司",
-        credit_code="91330108MA27XY1234",
-        notice_address="浙江省杭州市滨江区网商路 599 号",
-        notice_email="notice@agency.example.com",
-    )
-    contract = Contract(
-        partner=partner,
-        number="HT-2026-0042",
-        title="抖店代运营服务合同",
-        signed_on=date(2026, 1, 5),
-        start_date=date(2026, 1, 10),
-        end_date=date(2027, 1, 9),
-        clause_termination="12.2",
-        clause_notice="12.3",
-    )
-    line = SimpleNamespace(
-        kind="refund",
-        direction="to_shop",
-        amount=Decimal("12345.67"),
-        is_claim=False,
-        description="预付6月服务费",
-        due_on=date(2026, 7, 15),
-    )
-    case = SimpleNamespace(
-        reference="TC-2026-00042",
-        partner=partner,
-        contract=contract,
-        basis="contractual",
-        facts="",
-        end_date=date(2026, 7, 3),
-        end_date_nominal=date(2026, 7, 3),
-        end_date_rule="art. 201, 203",
-        end_date_confirmed=True,
-        end_date_explanation_zh="到达日2026-06-03起算30日，期间最后一日为2026-07-03。",
-        end_date_explanation_en="Arrival 2026-06-03 + 30 days = 2026-07-03.",
-        reasonable_notice_days=30,
-        cure_period_days=None,
-        prior_demand_on=None,
-        prior_demand_until=None,
-        no_demand_ground="",
-        no_demand_confirmed_at=None,
-        agreed_on=None,
-        agreed_end_date=None,
-        agreed_terms="",
-        settlement_lines=_Rows([line]),
-        evidence=_Rows([]),
-    )
-    notice = SimpleNamespace(
-        case=case,
-        kind="termination",
-        language="bilingual",
-        facts="2026年3月至5月，贵方运营的店铺GMV连续三个月下降超过30%，且多次未按约定提交周报。",
-        demands="",
-        cure_period_days=None,
-        withdraws=None,
-        withdraws_id=None,
-    )
-    original_load = ShopProfile.load
-    ShopProfile.load = classmethod(lambda cls: profile)
-    try:
-        return snapshots.build_snapshot(
-            notice,
+    with sample_profile():
+        return build_snapshot(
+            agency_notice("termination", "bilingual"),
             letter_number="TC-2026-00042-L1-v1",
             verification_code="ABCD-EFGH-JKMN",
-            issued_on=date(2026, 6, 1),
+            issued_on=ISSUED_ON,
         )
-    finally:
-        ShopProfile.load = original_load
 
 
 class Command(BaseCommand):
