@@ -173,7 +173,7 @@ def _cooperation(contract, partner, sender: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _end(case, issued_on: date) -> dict[str, Any]:
+def _end(case) -> dict[str, Any]:
     end = case.end_date
     return {
         "date": end.isoformat() if end else "",
@@ -340,7 +340,7 @@ def build_snapshot(
         "facts_en": notice.facts_en.strip(),
         "demands": notice.demands.strip(),
         "demands_en": notice.demands_en.strip(),
-        "end": _end(case, issued_on),
+        "end": _end(case),
         "fixed": _fixed(notice),
         "agreed_cause": _agreed_cause(case),
         "breach": _breach(case),

@@ -31,6 +31,7 @@ from terminations.models import (
     Stage,
     TerminationCase,
 )
+from terminations.rules.dates import RulesError
 from terminations.services._base import (
     Refusal,
     TransitionError,
@@ -194,7 +195,7 @@ def earliest_fixed_end(notice: Notice, *, today: date | None = None) -> date | N
     return result.end if result is not None else None
 
 
-def _check_fixed_date(notice: Notice, *, against_today: bool) -> None:
+def _check_fixed_date(notice: Notice) -> None:
     fixed = notice.fixed_end_date
     if fixed is None:
         return
@@ -211,9 +212,10 @@ def _check_fixed_date(notice: Notice, *, against_today: bool) -> None:
             _("The fixed termination date %(date)s must be between today and ten years ahead.")
             % {"date": fixed.isoformat()}
         )
-    if not against_today:
-        return
-    earliest = earliest_fixed_end(notice, today=today)
+    try:
+        earliest = earliest_fixed_end(notice, today=today)
+    except RulesError as error:
+        raise TransitionError(str(error)) from error
     if earliest is not None and fixed < earliest:
         days, method = delivery_buffer_days(notice.case)
         raise TransitionError(
@@ -324,7 +326,7 @@ def notice_draft(
         withdraws=withdraws if kind == Notice.Kind.WITHDRAWAL else None,
         drafted_by=by,
     )
-    _check_fixed_date(notice, against_today=True)
+    _check_fixed_date(notice)
     notice.save()
     record_event(
         case=case,
@@ -366,7 +368,7 @@ def notice_update_draft(*, notice: Notice, by, **fields) -> Notice:
             setattr(notice, name, value)
             changed.append(name)
     if "fixed_end_date" in changed:
-        _check_fixed_date(notice, against_today=True)
+        _check_fixed_date(notice)
     if notice.status == Notice.Status.APPROVED and changed:
         notice.status = Notice.Status.DRAFT
         notice.approved_by = None
@@ -439,7 +441,7 @@ def notice_approve(*, notice: Notice, by, confirm_agreed_cause: bool = False) ->
                 % {"cause": case.agreed_cause.strip()},
                 data={"agreed_cause_confirmed": True, "clause": case.agreed_cause_clause},
             )
-    _check_fixed_date(notice, against_today=True)
+    _check_fixed_date(notice)
     notice.status = Notice.Status.APPROVED
     notice.approved_by = by
     notice.approved_at = timezone.now()
@@ -608,7 +610,7 @@ def notice_issue(*, notice: Notice, by) -> Notice:
         raise TransitionError(
             _("A manager must confirm the agreed cause at approval before the letter is issued.")
         )
-    _check_fixed_date(notice, against_today=True)
+    _check_fixed_date(notice)
     missing = letter_missing_fields(notice)
     if missing:
         raise TransitionError(

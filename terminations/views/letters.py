@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import roles
 from terminations.letters import forms
 from terminations.models import Delivery, Notice, TerminationCase
+from terminations.rules.dates import RulesError
 from terminations.services import deliveries as delivery_services
 from terminations.services import notices as notice_services
 from terminations.services._base import TransitionError
@@ -132,6 +133,17 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _earliest_fixed_end(notice: Notice):
+    """For the preview of a draft that may fix a date: the earliest it may fix, if the rule
+    can be applied now (None otherwise; approving then says why)."""
+    if notice.is_issued or notice.kind not in FIXED_DATE_KINDS:
+        return None
+    try:
+        return notice_services.earliest_fixed_end(notice)
+    except RulesError:
+        return None
+
+
 @require_http_methods(["GET"])
 def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
     from terminations.letters.render import body_template
@@ -160,11 +172,7 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "approve_form": forms.ApproveForm(),
             "needs_cause_confirmation": notice.kind == Notice.Kind.TERMINATION
             and notice_services.agreed_cause_needed(notice.case),
-            "earliest_fixed_end": (
-                notice_services.earliest_fixed_end(notice)
-                if not notice.is_issued and notice.kind in FIXED_DATE_KINDS
-                else None
-            ),
+            "earliest_fixed_end": _earliest_fixed_end(notice),
             "scan_form": forms.FileForm(),
         },
     )
