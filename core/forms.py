@@ -31,6 +31,7 @@ class ShopProfileForm(forms.ModelForm):
             "contact_name",
             "contact_phone",
             "contact_email",
+            "sender_email",
             "bank_name",
             "bank_account_name",
             "bank_account_number",

@@ -26,6 +26,16 @@ class ShopProfile(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=100)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # Letters sent from the desk come from this address: the operator must publish SPF, DKIM and
+    # DMARC for its domain (README), or the partner's server may reject or bin the notice.
+    sender_email = models.EmailField(
+        _("sender address for letters sent by e-mail"),
+        blank=True,
+        help_text=_(
+            "Letters e-mailed from the desk come from this address. Its domain must allow the "
+            "desk's mail server (SPF, DKIM and DMARC: see the README)."
+        ),
+    )
     bank_name = models.CharField(_("bank"), max_length=200, blank=True)
     bank_account_name = models.CharField(_("account name"), max_length=200, blank=True)
     bank_account_number = models.CharField(_("account number"), max_length=64, blank=True)
