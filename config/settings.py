@@ -292,9 +292,29 @@ else:
     _default_mailer = {"BACKEND": _MAIL_BACKENDS["console" if DEBUG else "smtp"]}
     if not DEBUG:
         _default_mailer["OPTIONS"] = {"host": "localhost", "port": 25}
-MAILERS = {"default": _default_mailer}
+# Letters e-mailed from the desk go through the same server with a backend of our own that
+# keeps the server's replies to the transaction (the dispatch evidence); other backends
+# (console, locmem) are used as they are.
+_letters_mailer = dict(_default_mailer)
+if _letters_mailer["BACKEND"] == _MAIL_BACKENDS["smtp"]:
+    _letters_mailer["BACKEND"] = "core.mail.EvidenceSMTPBackend"
+    _letters_mailer["OPTIONS"] = {
+        **_letters_mailer.get("OPTIONS", {}),
+        "timeout": env_int("TERMINATIONS_LETTER_EMAIL_TIMEOUT_SECONDS", 60),
+    }
+MAILERS = {"default": _default_mailer, "letters": _letters_mailer}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "termination-desk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Caches -------------------------------------------------------------------------------
+# "shared" is seen by every process (the partner page's rate limit): the database, no new server.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "desk_shared_cache",
+    },
+}
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -383,3 +403,20 @@ ARRIVAL_REMINDER_DAYS = env_int("TERMINATIONS_ARRIVAL_REMINDER_DAYS", 5)
 REMINDER_WEBHOOK_URL = env_str("TERMINATIONS_REMINDER_WEBHOOK_URL")
 REMINDER_WEBHOOK_KIND = env_str("TERMINATIONS_REMINDER_WEBHOOK_KIND", "wecom")
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# Letters sent by e-mail (README "Letters sent by e-mail"). The partner's personal link lives
+# this many days; what its page records (time, IP address, browser) is kept this many days, then
+# the address and browser are erased (PIPL art. 19: no longer than needed; three years covers
+# the limitation period of art. 188 of the Civil Code).
+PARTNER_LINK_DAYS = env_int("TERMINATIONS_PARTNER_LINK_DAYS", 60)
+PARTNER_PAGE_RETENTION_DAYS = env_int("TERMINATIONS_PARTNER_PAGE_RETENTION_DAYS", 3 * 365)
+# Requests to partner pages per IP address (and per link) in a window, shared by all processes.
+PARTNER_PAGE_RATE_LIMIT = env_int("TERMINATIONS_PARTNER_PAGE_RATE_LIMIT", 30)
+PARTNER_PAGE_RATE_WINDOW_SECONDS = env_int("TERMINATIONS_PARTNER_PAGE_RATE_WINDOW_SECONDS", 900)
+# A definite failure (refused recipient, authentication) is retried after these delays; then
+# the desk gives up and shows it. An unknown outcome is never retried without a manager.
+LETTER_EMAIL_RETRY_MINUTES = [
+    int(m) for m in env_list("TERMINATIONS_LETTER_EMAIL_RETRY_MINUTES", "5,30,120")
+]
+# The one-time code of an online acceptance: minutes valid, wrong entries allowed.
+ACCEPTANCE_CODE_MINUTES = env_int("TERMINATIONS_ACCEPTANCE_CODE_MINUTES", 30)
+ACCEPTANCE_CODE_ATTEMPTS = 5

@@ -170,6 +170,8 @@ class ContractForm(forms.ModelForm):
             "notice_address",
             "notice_email",
             "notice_messaging",
+            "clause_notice_channels",
+            "email_notices_excluded",
             "notice_period",
             "notice_unit",
             "notice_counted_from",
@@ -222,6 +224,8 @@ class ContractForm(forms.ModelForm):
                 "file is then kept and both files' SHA-256 recorded."
             ) % {"name": PurePosixPath(self.stored_document).name}
         for name in Contract.CLAUSE_FIELDS:
+            if name == "clause_notice_channels":
+                continue  # its own help says what it is for
             self.fields[name].help_text = _(
                 "The number as the contract writes it, e.g. 9.1 (“第 9.1 条” is stored as 9.1); "
                 "other references such as 第九条第一款 are kept as typed."
@@ -264,6 +268,7 @@ class ContractForm(forms.ModelForm):
                 _("Notice address"),
                 "notice_address",
                 Row(Column("notice_email"), Column("notice_messaging")),
+                Row(Column("clause_notice_channels"), Column("email_notices_excluded")),
             ),
             Fieldset(
                 _("Termination terms"),

@@ -336,6 +336,19 @@ class Contract(models.Model):
     notice_messaging = models.CharField(
         _("messaging account for notices"), max_length=100, blank=True
     )
+    # An e-mail counts as designated for notices (art. 137 ¶2) only where a clause names it.
+    clause_notice_channels = models.CharField(
+        _("clause: addresses for notices"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "The clause that names the notice address and e-mail. Without it the desk sends no "
+            "e-mail as a notice, only courtesy copies."
+        ),
+    )
+    email_notices_excluded = models.BooleanField(
+        _("the contract excludes notices by e-mail"), default=False
+    )
     # Termination terms.
     notice_period = models.PositiveSmallIntegerField(_("notice period"), default=30)
     notice_unit = models.CharField(
@@ -457,7 +470,13 @@ class Contract(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("partners:contract_detail", args=[self.pk])
 
-    CLAUSE_FIELDS = ("clause_notice", "clause_termination", "clause_penalty", "clause_counting")
+    CLAUSE_FIELDS = (
+        "clause_notice",
+        "clause_termination",
+        "clause_penalty",
+        "clause_counting",
+        "clause_notice_channels",
+    )
 
     def clean(self) -> None:
         # "第 9.1 条" is stored as "9.1"; letters add 第…条 / "clause" around a bare number.

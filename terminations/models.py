@@ -457,6 +457,14 @@ class CaseEvent(models.Model):
         DISPATCHED = "dispatched", _("letter dispatched")
         ARRIVED = "arrived", _("letter arrived")
         REFUSED = "refused", _("delivery refused")
+        EMAIL_QUEUED = "email_queued", _("e-mail of a letter queued")
+        EMAIL_SENT = "email_sent", _("e-mail of a letter accepted by the mail server")
+        EMAIL_FAILED = "email_failed", _("e-mail of a letter failed")
+        EMAIL_UNKNOWN = "email_unknown", _("e-mail of a letter: outcome unknown")
+        EMAIL_RESOLVED = "email_resolved", _("unknown e-mail outcome decided")
+        ACKNOWLEDGED = "acknowledged", _("receipt acknowledged by the partner")
+        ACCEPTED_ONLINE = "accepted_online", _("confirmation accepted online by the partner")
+        AUTHORITY_CONFIRMED = "authority_ok", _("signer's authority confirmed")
         END_DATE_SET = "end_date_set", _("end date set")
         END_DATE_RECHECKED = "end_date_rechecked", _("end date re-checked against the calendar")
         EARLIER_LETTERS_KEPT = "letters_kept", _("letters with an earlier date kept")
@@ -1158,3 +1166,166 @@ class ReminderFailure(models.Model):
     @property
     def given_up(self) -> bool:
         return self.count >= self.GIVE_UP_AFTER
+
+
+# --- Letters sent from the desk by e-mail, and the partner's page ---------------------------
+
+
+class LetterEmail(models.Model):
+    """One e-mail of an issued letter sent from the desk to one address: the dispatch record.
+
+    It keeps the exact message (.eml bytes and their SHA-256), its Message-ID and the mail
+    server's replies. The relay's acceptance is not arrival: arrival is proven by the partner's
+    acknowledgment (or other evidence) and confirmed by staff on the delivery."""
+
+    class Purpose(models.TextChoices):
+        NOTICE = "notice", _("notice to the e-mail address the contract designates")
+        COPY = "copy", _("copy to the party copied (抄送)")
+        COURTESY = "courtesy", _("courtesy copy (not a notice)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("accepted by the mail server")
+        FAILED = "failed", _("failed; will be retried")
+        GAVE_UP = "gave_up", _("failed; no more retries")
+        UNKNOWN = "unknown", _("outcome unknown: a manager decides")
+        ABANDONED = "abandoned", _("not sent again (manager's decision)")
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="emails")
+    delivery = models.OneToOneField(
+        Delivery,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="email",
+        verbose_name=_("delivery"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose)
+    recipient = models.EmailField(_("recipient"))
+    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    designated_by = models.CharField(_("clause designating the address"), max_length=50, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, blank=True, db_index=True)
+    eml = DownloadFileField(
+        _("message as sent (.eml)"),
+        upload_to="letters/emails/%Y/",
+        blank=True,
+        download_route="terminations:letter_email_eml",
+    )
+    eml_sha256 = models.CharField(_("SHA-256 of the message"), max_length=64, blank=True)
+    eml_timestamp = models.TextField(
+        _("RFC 3161 timestamp of the message's SHA-256 (base64)"), blank=True
+    )
+    server_reply = models.TextField(_("mail server's replies"), blank=True)
+    sent_at = models.DateTimeField(_("accepted by the mail server at"), null=True, blank=True)
+    token_hash = models.CharField(_("link token (SHA-256)"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("link expires at"))
+    acknowledged_at = models.DateTimeField(_("receipt acknowledged at"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    resends = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resent_as",
+        verbose_name=_("sends again"),
+    )
+
+    class Meta:
+        verbose_name = _("e-mail of a letter")
+        verbose_name_plural = _("e-mails of letters")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            # A double click sends once: one live e-mail per letter, purpose and address.
+            models.UniqueConstraint(
+                fields=["notice", "purpose", "recipient"],
+                condition=Q(status__in=["queued", "sending", "sent", "failed", "unknown"]),
+                name="letteremail_one_live_per_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} → {self.recipient}"
+
+    @property
+    def is_notice(self) -> bool:
+        return self.purpose == self.Purpose.NOTICE
+
+
+class PartnerPageRecord(models.Model):
+    """What happened on the partner's page of one e-mail: opened, downloaded, acknowledged,
+    asked for a code, accepted. Time, IP address and browser are kept for the retention period
+    (settings.PARTNER_PAGE_RETENTION_DAYS), then the address and browser are erased."""
+
+    class Kind(models.TextChoices):
+        VIEWED = "viewed", _("page opened")
+        DOWNLOADED = "downloaded", _("letter downloaded")
+        ACKNOWLEDGED = "acknowledged", _("receipt acknowledged")
+        CODE_SENT = "code_sent", _("one-time code sent")
+        CODE_WRONG = "code_wrong", _("wrong one-time code")
+        ACCEPTED = "accepted", _("confirmation accepted")
+
+    email = models.ForeignKey(LetterEmail, on_delete=models.CASCADE, related_name="page_records")
+    kind = models.CharField(_("what"), max_length=12, choices=Kind)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    erased = models.BooleanField(_("address and browser erased"), default=False)
+
+    class Meta:
+        verbose_name = _("partner page record")
+        verbose_name_plural = _("partner page records")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class OnlineAcceptance(models.Model):
+    """A partner's online acceptance of a confirmation of mutual termination: the signer, the
+    one-time code sent to the contract's notice e-mail, and the accepted confirmation (the
+    frozen letter plus an acceptance page) as a new frozen PDF. It counts as the countersigned
+    copy only after a manager confirms the signer's authority."""
+
+    email = models.ForeignKey(LetterEmail, on_delete=models.PROTECT, related_name="acceptances")
+    signer_name = models.CharField(_("signer's name"), max_length=100)
+    signer_position = models.CharField(_("signer's position"), max_length=100)
+    signer_company = models.CharField(_("company"), max_length=200)
+    code_hash = models.CharField(_("one-time code (SHA-256)"), max_length=64)
+    code_sent_to = models.EmailField(_("code sent to"))
+    code_sent_at = models.DateTimeField(_("code sent at"), default=timezone.now)
+    code_attempts = models.PositiveSmallIntegerField(_("wrong codes entered"), default=0)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    pdf = DownloadFileField(
+        _("accepted confirmation (PDF)"),
+        upload_to="letters/accepted/%Y/",
+        blank=True,
+        download_route="terminations:acceptance_pdf",
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    authority_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    authority_confirmed_at = models.DateTimeField(
+        _("signer's authority confirmed at"), null=True, blank=True
+    )
+    authority_note = models.TextField(_("how the authority was checked"), blank=True)
+
+    class Meta:
+        verbose_name = _("online acceptance")
+        verbose_name_plural = _("online acceptances")
+        ordering = ["code_sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.signer_name} ({self.signer_company})"

@@ -25,8 +25,10 @@ from terminations.models import (
     CaseEvent,
     Delivery,
     HandoverItem,
+    LetterEmail,
     NegotiationEntry,
     Notice,
+    OnlineAcceptance,
     Stage,
     TerminationCase,
 )
@@ -148,7 +150,18 @@ def case_detail(reference: str) -> TerminationCase:
             queryset=Notice.objects.select_related(
                 "drafted_by", "approved_by", "issued_by", "withdraws", "supersedes"
             ).prefetch_related(
-                Prefetch("deliveries", queryset=Delivery.objects.select_related("recorded_by"))
+                Prefetch("deliveries", queryset=Delivery.objects.select_related("recorded_by")),
+                Prefetch(
+                    "emails",
+                    queryset=LetterEmail.objects.select_related("delivery").prefetch_related(
+                        Prefetch(
+                            "acceptances",
+                            queryset=OnlineAcceptance.objects.filter(
+                                accepted_at__isnull=False
+                            ).select_related("authority_confirmed_by"),
+                        )
+                    ),
+                ),
             ),
         ),
     )

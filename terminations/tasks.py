@@ -21,3 +21,20 @@ def recheck_calendar_task(*, trigger: str = "") -> dict[str, int]:
 
     report = cases_recheck_calendar(trigger=trigger)
     return {**report.as_dict(), "sent": send_calendar_reminders(today=timezone.localdate())}
+
+
+@task
+def send_letter_email_task(*, email_pk: int) -> str:
+    """Send one e-mail of a letter from the desk (queued by `letter_email_send`); a definite
+    failure re-queues itself with a delay, an unknown outcome waits for a manager."""
+    from terminations.services.emails import letter_email_deliver
+
+    return letter_email_deliver(email_pk)
+
+
+@task
+def send_acceptance_code_task(*, acceptance_pk: int, code: str) -> None:
+    """E-mail the one-time code of an online acceptance to the contract's notice address."""
+    from terminations.services.acceptance import acceptance_send_code
+
+    acceptance_send_code(acceptance_pk, code)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import terminations.converters  # noqa: F401  (registers <caseref:…>)
-from terminations.views import files, letters
+from terminations.views import emails, files, letters
 
 urlpatterns = [
     path("cases/<caseref:reference>/letters/new/", letters.notice_new, name="notice_new"),
@@ -25,4 +25,18 @@ urlpatterns = [
     path("deliveries/<int:pk>/arrival/", letters.delivery_arrival, name="delivery_arrival"),
     path("deliveries/<int:pk>/refusal/", letters.delivery_refusal, name="delivery_refusal"),
     path("deliveries/<int:pk>/evidence/", files.delivery_evidence, name="delivery_evidence"),
+    path("letters/<int:pk>/email/", emails.letter_email_new, name="letter_email_new"),
+    path("emails/<int:pk>/resolve/", emails.letter_email_resolve, name="letter_email_resolve"),
+    path(
+        "emails/<int:pk>/arrival/",
+        emails.letter_email_confirm_arrival,
+        name="letter_email_confirm_arrival",
+    ),
+    path("emails/<int:pk>/eml/", emails.letter_email_eml, name="letter_email_eml"),
+    path(
+        "acceptances/<int:pk>/authority/",
+        emails.acceptance_confirm_authority,
+        name="acceptance_confirm_authority",
+    ),
+    path("acceptances/<int:pk>/pdf/", emails.acceptance_pdf, name="acceptance_pdf"),
 ]

@@ -132,3 +132,14 @@ def _fresh_holiday_calendar():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; the "letters" and "default" mailers send to it."""
+    from tests.mail_server import MailServer
+
+    server = MailServer().start()
+    settings.MAILERS = {**settings.MAILERS, "letters": server.mailer(), "default": server.mailer()}
+    yield server
+    server.stop()

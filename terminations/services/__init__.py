@@ -8,6 +8,7 @@ from terminations.services import (
     cases,
     commissions,
     deliveries,
+    emails,
     handover,
     notices,
     plan_review,
@@ -26,6 +27,7 @@ from terminations.services.breach import *  # noqa: F403
 from terminations.services.cases import *  # noqa: F403
 from terminations.services.commissions import *  # noqa: F403
 from terminations.services.deliveries import *  # noqa: F403
+from terminations.services.emails import *  # noqa: F403
 from terminations.services.handover import *  # noqa: F403
 from terminations.services.notices import *  # noqa: F403
 from terminations.services.plan_review import *  # noqa: F403
@@ -43,6 +45,7 @@ __all__ = [
     *cases.__all__,
     *commissions.__all__,
     *deliveries.__all__,
+    *emails.__all__,
     *handover.__all__,
     *notices.__all__,
     *plan_review.__all__,
