@@ -57,7 +57,9 @@ def _over_limit(request: HttpRequest, token: str) -> bool:
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     response = render(request, template, context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": the browser would then send "Origin: null" with the page's forms and
+    # CSRF protection would refuse them. Same-origin keeps the token from other sites.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
