@@ -36,6 +36,8 @@ run_one() {  # $1: suffix, DATABASE_URL set by the caller
 if connection.vendor == 'postgresql': connection.cursor().execute('CHECKPOINT')" >&2
   sleep 5
   $PY manage.py bench_pages --requests 30 --suffix "$1"
+  # 100 letters' e-mails through db_worker to a real SMTP server on loopback (issue 16).
+  $PY manage.py bench_email --count 100 --suffix "$1"
   # Re-checking every open end date against the holiday calendar (what entering a year's
   # official arrangement costs at most; the daily run without a calendar change checks none).
   $PY manage.py shell -v 0 -c "import time
