@@ -16,7 +16,14 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from core import roles
-from terminations.models import Delivery, EvidenceFile, NegotiationEntry, Notice
+from terminations.models import (
+    Delivery,
+    EvidenceFile,
+    LetterEmail,
+    NegotiationEntry,
+    Notice,
+    OnlineAcceptance,
+)
 from tests.factories import ContractFactory, ShopProfileFactory
 from tests.terminations.factories import PDF_BYTES, open_case
 
@@ -95,6 +102,27 @@ def store_every_kind(*, by) -> dict[str, Stored]:
         reference="EMS1234567890",
         evidence=ContentFile(pdf, name="receipt.pdf"),
     )
+    eml = b"From: a@example.com\r\nTo: b@example.com\r\nSubject: x\r\n\r\nletter\r\n"
+    email = LetterEmail.objects.create(
+        notice=notice,
+        purpose=LetterEmail.Purpose.NOTICE,
+        recipient="legal@partner.example.com",
+        eml=ContentFile(eml, name="message.eml"),
+        eml_sha256=hashlib.sha256(eml).hexdigest(),
+        token_hash=hashlib.sha256(b"token").hexdigest(),
+        expires_at=timezone.now(),
+    )
+    accepted = OnlineAcceptance.objects.create(
+        email=email,
+        signer_name="陈明",
+        signer_position="法定代表人",
+        signer_company="杭州星河",
+        code_hash="-",
+        code_sent_to=email.recipient,
+        accepted_at=timezone.now(),
+        pdf=ContentFile(pdf, name="accepted.pdf"),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
     shop = ShopProfileFactory()
     seal = png_bytes()
     shop.seal_image = ContentFile(seal, name="seal.png")
@@ -118,4 +146,6 @@ def store_every_kind(*, by) -> dict[str, Stored]:
         "terminations.Notice.scanned_copy": Stored(notice.scanned_copy, pdf),
         "terminations.Delivery.evidence": Stored(delivery.evidence, pdf),
         "core.ShopProfile.seal_image": Stored(shop.seal_image, seal, roles=(roles.MANAGERS,)),
+        "terminations.LetterEmail.eml": Stored(email.eml, eml),
+        "terminations.OnlineAcceptance.pdf": Stored(accepted.pdf, pdf),
     }

@@ -235,7 +235,9 @@ def test_letters_partial_does_not_query_per_row(
     case = issued_notice.case
     for _ in range(3):
         n = notice_draft(case=case, by=manager_user, kind="termination")
-    case = TerminationCase.objects.prefetch_related("notices__deliveries").get(pk=case.pk)
+    case = TerminationCase.objects.prefetch_related(
+        "notices__deliveries", "notices__emails__delivery", "notices__emails__acceptances"
+    ).get(pk=case.pk)
     with django_assert_max_num_queries(0):
         html = render_to_string(
             "terminations/_letters.html", {"case": case, "can_edit": True, "is_manager": True}
