@@ -618,3 +618,13 @@ def test_verify_letters_fails_when_a_signed_letter_lost_its_signature(
     with pytest.raises(CommandError):
         call_command("verify_letters", stdout=io.StringIO(), stderr=err)
     assert "the stored file carries no signature" in err.getvalue()
+
+
+# --- The bench ----------------------------------------------------------------------------
+
+
+def test_the_bench_signs_with_a_certificate_of_its_own():
+    from terminations.management.commands.bench_letters import _sign_median
+    from tests.e2e.helpers import tiny_pdf
+
+    assert 0 < _sign_median(tiny_pdf(), times=1) < 30
