@@ -420,3 +420,24 @@ LETTER_EMAIL_RETRY_MINUTES = [
 # The one-time code of an online acceptance: minutes valid, wrong entries allowed.
 ACCEPTANCE_CODE_MINUTES = env_int("TERMINATIONS_ACCEPTANCE_CODE_MINUTES", 30)
 ACCEPTANCE_CODE_ATTEMPTS = 5
+
+# --- Signed letters -----------------------------------------------------------------------
+# Issued letters are signed (PAdES) with the shop's certificate where there is one: a PKCS#12
+# file a manager uploads on the shop profile (stored encrypted with DJANGO_FIELD_ENCRYPTION_KEY),
+# or one the operator names here, which then wins over the upload. System check core.E001 says
+# when the file named here cannot be opened.
+SIGNING_PKCS12_PATH = env_str("DJANGO_SIGNING_PKCS12_PATH").strip()
+SIGNING_PKCS12_PASSWORD = env_str("DJANGO_SIGNING_PKCS12_PASSWORD")
+# An RFC 3161 time-stamping server: with one, every signature carries its timestamp, and a
+# server that fails or does not answer within the timeout refuses the issue.
+SIGNING_TIMESTAMP_URL = env_str("DJANGO_SIGNING_TIMESTAMP_URL").strip()
+if SIGNING_TIMESTAMP_URL and urlsplit(SIGNING_TIMESTAMP_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_SIGNING_TIMESTAMP_URL={SIGNING_TIMESTAMP_URL!r} is not an http(s) URL."
+    )
+SIGNING_TIMESTAMP_TIMEOUT = env_int("DJANGO_SIGNING_TIMESTAMP_TIMEOUT_SECONDS", 10)
+if not 1 <= SIGNING_TIMESTAMP_TIMEOUT <= 120:
+    raise ImproperlyConfigured("DJANGO_SIGNING_TIMESTAMP_TIMEOUT_SECONDS must be 1 to 120.")
+# Certificates (a PEM file) the verification page and verify_letters trust besides the chain in
+# the shop's own PKCS#12: e.g. the root of the shop's certificate authority.
+SIGNING_TRUST_ROOTS = env_str("DJANGO_SIGNING_TRUST_ROOTS").strip()

@@ -34,3 +34,58 @@ def check_holiday_calendar(app_configs=None, **kwargs) -> list[Warning]:
             )
         ]
     return []
+
+
+@register()
+def check_signing_certificate(app_configs=None, **kwargs) -> list[Error | Warning]:
+    """The certificate the operator names (DJANGO_SIGNING_PKCS12_PATH) must open with its
+    password and be able to sign: otherwise every letter is refused at issue. An expired one is
+    a warning (letters are refused until it is replaced), so that the site still starts."""
+    from django.conf import settings
+
+    from core.certificates import CertificateProblem, operator_pkcs12, read_pkcs12
+
+    problems: list[Error | Warning] = []
+    if settings.SIGNING_PKCS12_PATH:
+        try:
+            certificate = read_pkcs12(*operator_pkcs12())
+        except CertificateProblem as problem:
+            problems.append(
+                Error(
+                    f"The signing certificate at DJANGO_SIGNING_PKCS12_PATH "
+                    f"({settings.SIGNING_PKCS12_PATH}) cannot be used: {problem}",
+                    hint="Check the path, the file (PKCS#12: .p12 or .pfx, with its private "
+                    "key) and DJANGO_SIGNING_PKCS12_PASSWORD; or unset the path to sign with the "
+                    "certificate uploaded on the shop profile.",
+                    id="core.E001",
+                )
+            )
+        else:
+            try:
+                certificate.check_current()
+            except CertificateProblem as problem:
+                problems.append(
+                    Warning(
+                        f"DJANGO_SIGNING_PKCS12_PATH: {problem} Letters are refused at issue.",
+                        hint="Install a renewed certificate, or unset the path.",
+                        id="core.W001",
+                    )
+                )
+    if settings.SIGNING_TRUST_ROOTS:
+        from pathlib import Path
+
+        from cryptography import x509
+
+        try:
+            x509.load_pem_x509_certificates(Path(settings.SIGNING_TRUST_ROOTS).read_bytes())
+        except (OSError, ValueError) as error:
+            problems.append(
+                Error(
+                    f"DJANGO_SIGNING_TRUST_ROOTS ({settings.SIGNING_TRUST_ROOTS}) is not a "
+                    f"readable PEM file of certificates: {error}",
+                    hint="Name a PEM file holding the root certificate(s) signatures are to be "
+                    "trusted to, or unset the variable.",
+                    id="core.E002",
+                )
+            )
+    return problems

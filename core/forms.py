@@ -47,6 +47,68 @@ class ShopProfileForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
+class SigningCertificateForm(forms.Form):
+    """The shop's signing certificate, on the shop profile page (managers only): upload a
+    PKCS#12 file with its password, or remove the stored one. The file must open with the
+    password, hold a key that can sign and a certificate valid today."""
+
+    signing_certificate = forms.FileField(
+        label=_("signing certificate (PKCS#12 file: .p12 or .pfx)"),
+        required=False,
+        help_text=_(
+            "The certificate and private key the shop's certificate authority issued for "
+            "signing documents. Issued letters are signed with it."
+        ),
+    )
+    signing_password = forms.CharField(
+        label=_("password of the certificate file"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    remove_signing_certificate = forms.BooleanField(
+        label=_("Remove the stored signing certificate (letters are then issued unsigned)"),
+        required=False,
+    )
+
+    def __init__(self, *args, has_stored: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_stored:
+            del self.fields["remove_signing_certificate"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.pkcs12_data: bytes | None = None
+
+    def clean(self) -> dict:
+        from core.certificates import MAX_PKCS12_BYTES, CertificateProblem, load_signing_pkcs12
+
+        cleaned = super().clean()
+        upload = cleaned.get("signing_certificate")
+        password = cleaned.get("signing_password") or ""
+        if upload and cleaned.get("remove_signing_certificate"):
+            raise forms.ValidationError(
+                _("Upload a new certificate or remove the stored one, not both.")
+            )
+        if not upload:
+            if password:
+                self.add_error(
+                    "signing_certificate",
+                    _("The password goes with a certificate file: choose the file too."),
+                )
+            return cleaned
+        if upload.size > MAX_PKCS12_BYTES:
+            self.add_error("signing_certificate", _("This file is too large to be a certificate."))
+            return cleaned
+        data = upload.read()
+        try:
+            load_signing_pkcs12(data, password)
+        except CertificateProblem as problem:
+            self.add_error("signing_certificate", str(problem))
+        else:
+            self.pkcs12_data = data
+        return cleaned
+
+
 def _parse_days(text: str, year: int) -> tuple[dict[date, str], list[str]]:
     """Lines of "YYYY-MM-DD name" or "YYYY-MM-DD..YYYY-MM-DD name" → {day: name}, errors."""
     days: dict[date, str] = {}

@@ -58,6 +58,15 @@ class ShopProfile(models.Model):
         download_route="shop_seal",
         download_kwargs=lambda profile: {},
     )
+    # The certificate issued letters are signed with: a PKCS#12 file (base64) and its password,
+    # each a Fernet token (partners.fields.encrypt, DJANGO_FIELD_ENCRYPTION_KEY). Decrypted only
+    # to sign or to describe it (core/certificates.py); never downloadable, not in the admin.
+    signing_pkcs12_encrypted = models.TextField(
+        _("signing certificate (encrypted)"), blank=True, default="", editable=False
+    )
+    signing_password_encrypted = models.TextField(
+        _("signing certificate password (encrypted)"), blank=True, default="", editable=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -9,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from core import roles
+from core import certificates, roles
 from core.downloads import stored_file_response
-from core.forms import ShopProfileForm
+from core.forms import ShopProfileForm, SigningCertificateForm
 from core.models import ShopProfile
 
 
@@ -57,16 +58,27 @@ def shop_profile_edit(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     profile = ShopProfile.load() or ShopProfile(pk=1)
     editable = roles.is_manager(request.user)
+    has_certificate = bool(profile.signing_pkcs12_encrypted)
+    certificate_form = None
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
         form = ShopProfileForm(request.POST, request.FILES, instance=profile)
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("The shop profile was saved."))
-            return redirect("shop_profile")
+        certificate_form = SigningCertificateForm(
+            request.POST, request.FILES, has_stored=has_certificate
+        )
+        if all([form.is_valid(), certificate_form.is_valid()]):
+            try:
+                _save_profile(request, form, certificate_form)
+            except certificates.CertificateProblem as problem:
+                certificate_form.add_error("signing_certificate", str(problem))
+            else:
+                messages.success(request, _("The shop profile was saved."))
+                return redirect("shop_profile")
     else:
         form = ShopProfileForm(instance=profile)
+        if editable:
+            certificate_form = SigningCertificateForm(has_stored=has_certificate)
     if not editable:
         # Who may not download the seal is not shown a link to it either.
         del form.fields["seal_image"]
@@ -75,8 +87,46 @@ def shop_profile_edit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/shop_profile.html",
-        {"form": form, "editable": editable, "has_seal": bool(profile.seal_image)},
+        {
+            "form": form,
+            "editable": editable,
+            "has_seal": bool(profile.seal_image),
+            "certificate_form": certificate_form,
+            # Managers see what signs (never the file); others only whether letters are signed.
+            "certificate": certificates.certificate_status(profile) if editable else None,
+            "letters_signed": (not editable) and bool(certificates.active_source()),
+        },
     )
+
+
+@transaction.atomic
+def _save_profile(
+    request: HttpRequest, form: ShopProfileForm, certificate_form: SigningCertificateForm
+) -> None:
+    profile = form.save()
+    if certificate_form.pkcs12_data is not None:
+        certificates.shop_certificate_store(
+            profile=profile,
+            pkcs12_data=certificate_form.pkcs12_data,
+            password=certificate_form.cleaned_data.get("signing_password") or "",
+            by=request.user,
+        )
+        if certificates.active_source() == certificates.OPERATOR:
+            messages.success(
+                request,
+                _(
+                    "The signing certificate was stored. Letters are signed with the operator's "
+                    "certificate while one is configured on the server."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("The signing certificate was stored: issued letters are signed with it."),
+            )
+    elif certificate_form.cleaned_data.get("remove_signing_certificate"):
+        certificates.shop_certificate_remove(profile=profile, by=request.user)
+        messages.success(request, _("The signing certificate was removed."))
 
 
 @require_GET

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.fonts import missing_glyphs, missing_letter_requirements
@@ -577,9 +577,40 @@ def _check_letter_machinery() -> None:
         )
 
 
+def _signed(pdf: bytes, *, snapshot: dict) -> tuple[bytes, str]:
+    """The rendered letter signed with the shop's certificate where there is one, and who signed
+    it ("" for a letter issued unsigned). A letter that cannot be signed as configured is not
+    issued; nor is one whose fresh signature does not verify."""
+    from terminations.letters.signing import (
+        SigningError,
+        sign_pdf,
+        signature_report,
+        signing_configured,
+    )
+
+    if not signing_configured():
+        return pdf, ""
+    # The reason is read in PDF viewers' signature panels: in the letter's language.
+    with translation.override("en" if snapshot["language"] == "en" else "zh-hans"):
+        reason = _("Issued letter %(number)s") % {"number": snapshot["letter_number"]}
+    try:
+        signed = sign_pdf(pdf, reason=reason, location=snapshot["sender"]["address"])
+    except SigningError as error:
+        raise TransitionError(str(error)) from error
+    if signed == pdf:  # the certificate was removed a moment ago
+        return pdf, ""
+    reports = signature_report(signed)
+    if not reports or not reports[-1].sound:
+        raise TransitionError(
+            _("The letter was signed, but its signature does not verify; it was not issued.")
+        )
+    return signed, reports[-1].signer
+
+
 @transaction.atomic
 def notice_issue(*, notice: Notice, by) -> Notice:
-    """Freeze the snapshot, render the PDF once, store bytes + SHA-256 + number + code."""
+    """Freeze the snapshot, render the PDF once, sign it where the shop holds a certificate,
+    store bytes + SHA-256 + number + code."""
     from terminations.letters.render import render_pdf
     from terminations.letters.snapshot import build_snapshot, snapshot_texts
 
@@ -635,6 +666,7 @@ def notice_issue(*, notice: Notice, by) -> Notice:
             % {"chars": " ".join(f"“{c}” (U+{ord(c):04X})" for c in missing[:10])}
         )
     pdf = render_pdf(snapshot)
+    pdf, signed_by = _signed(pdf, snapshot=snapshot)
     digest = hashlib.sha256(pdf).hexdigest()
 
     notice.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
@@ -673,7 +705,13 @@ def notice_issue(*, notice: Notice, by) -> Notice:
         actor=by,
         kind=CaseEvent.Kind.NOTICE_ISSUED,
         message=number,
-        data={"notice": notice.pk, "sha256": digest, "size": len(pdf)},
+        data={
+            "notice": notice.pk,
+            "sha256": digest,
+            "size": len(pdf),
+            "signed": bool(signed_by),
+            "signed_by": signed_by,
+        },
     )
     # Before-the-letter handover items fall due the day the first letter is issued.
     handover_recompute_due_dates(case=case)

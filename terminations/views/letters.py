@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from terminations.letters import forms
+from terminations.letters.signing import signature_report
 from terminations.models import Delivery, Notice, TerminationCase
 from terminations.rules.dates import RulesError
 from terminations.services import deliveries as delivery_services
@@ -356,8 +357,10 @@ def notice_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         if upload is not None:
+            data = upload.read()
             result["checked"] = "file"
-            result["notice"] = notice_services.notice_matching_pdf(data=upload.read())
+            result["notice"] = notice_services.notice_matching_pdf(data=data)
+            result["signatures"] = signature_report(data)
         else:
             result["checked"] = "code"
             result["notice"] = notice_services.notice_by_verification_code(
