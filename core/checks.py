@@ -52,8 +52,8 @@ def check_signing_certificate(app_configs=None, **kwargs) -> list[Error | Warnin
         except CertificateProblem as problem:
             problems.append(
                 Error(
-                    f"The signing certificate at DJANGO_SIGNING_PKCS12_PATH "
-                    f"({settings.SIGNING_PKCS12_PATH}) cannot be used: {problem}",
+                    f"The signing certificate cannot be used ({settings.SIGNING_PKCS12_PATH}): "
+                    f"{problem}",
                     hint="Check the path, the file (PKCS#12: .p12 or .pfx, with its private "
                     "key) and DJANGO_SIGNING_PKCS12_PASSWORD; or unset the path to sign with the "
                     "certificate uploaded on the shop profile.",
