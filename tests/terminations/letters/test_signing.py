@@ -67,6 +67,16 @@ PROFILE_DATA = {
 
 
 @pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the services' messages and reports in English (the wording under test);
+    the pages they open follow the request's language as everywhere."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _no_signing_settings(settings):
     """Whatever the environment says, each test starts with no operator certificate, no
     timestamp server and no extra trust roots."""
