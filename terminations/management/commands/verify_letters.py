@@ -88,9 +88,7 @@ class Command(BaseCommand):
             self.stderr.write(f"{notice_number}: {problem}")
         if problems:
             raise CommandError(f"{len(failed)} of {checked} issued letters failed verification.")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{checked} issued letters verified; every stored hash matches; "
-                f"{signed} signed letters have intact, valid signatures."
-            )
-        )
+        summary = f"{checked} issued letters verified; every stored hash matches."
+        if signed:
+            summary += f" {signed} signed letters have intact, valid signatures."
+        self.stdout.write(self.style.SUCCESS(summary))
