@@ -1210,6 +1210,7 @@ class LetterEmail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=250, blank=True, db_index=True)
     eml = DownloadFileField(

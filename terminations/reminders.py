@@ -487,12 +487,14 @@ def send_reminders(*, today: date) -> dict[str, int]:
     """Re-check the open cases' end dates against the holiday calendar (the calendar package or
     the confirmed-through setting may have changed since yesterday), then send every reminder due
     on `today` that has not gone out yet. Returns counts per channel."""
-    from terminations.services.emails import partner_page_erase_expired
+    from terminations.services.emails import letter_email_sweep_stale, partner_page_erase_expired
 
     recheck = cases_recheck_calendar(trigger="daily")
     items = collect_due(today=today)
     erased = partner_page_erase_expired()
+    stale = letter_email_sweep_stale()
     return {
+        "letter_emails_stale": stale,
         "partner_page_records_erased": erased,
         "rechecked": recheck.checked,
         "moved": len(recheck.moved),

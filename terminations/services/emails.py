@@ -56,6 +56,7 @@ __all__ = [
     "letter_email_deliver",
     "letter_email_resolve",
     "letter_email_send",
+    "letter_email_sweep_stale",
     "partner_acknowledge",
     "partner_link",
     "partner_page_erase_expired",
@@ -392,8 +393,61 @@ def _claim(pk: int) -> bool:
             Q(status=LetterEmail.Status.QUEUED)
             | Q(status=LetterEmail.Status.FAILED, next_attempt_at__lte=now)
         )
-        .update(status=LetterEmail.Status.SENDING, attempts=F("attempts") + 1)
+        .update(
+            status=LetterEmail.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
+        )
     )
+
+
+def _stale_after() -> timedelta:
+    """How long a send may go without an outcome before the worker is taken to have died: ten
+    times the mail server's timeout (each SMTP command is bounded by it), at least 15 minutes."""
+    timeout = settings.MAILERS.get("letters", {}).get("OPTIONS", {}).get("timeout") or 60
+    return max(timedelta(minutes=15), timedelta(seconds=10 * float(timeout)))
+
+
+def letter_email_sweep_stale(*, now=None) -> int:
+    """E-mails left "sending" by a worker that died mid-send become "outcome unknown": the
+    message may have been handed over before it died, so a manager decides, as after a timeout.
+    Run before every send and daily with the reminders. Returns how many were found."""
+    now = now or timezone.now()
+    stale = LetterEmail.objects.filter(
+        status=LetterEmail.Status.SENDING, claimed_at__lt=now - _stale_after()
+    ).values_list("pk", flat=True)
+    found = 0
+    for pk in list(stale):
+        found += _mark_stale(pk, now=now)
+    return found
+
+
+@transaction.atomic
+def _mark_stale(pk: int, *, now) -> int:
+    row = LetterEmail.objects.select_related("notice").get(pk=pk)
+    case = lock_case(row.notice.case_id)
+    # Claim the row for the sweep: another sweep, or the worker recording its outcome late,
+    # finds it no longer "sending".
+    started = timezone.localtime(row.claimed_at).strftime("%Y-%m-%d %H:%M")
+    error = _("The sending started at %(at)s recorded no outcome: the worker stopped.") % {
+        "at": started
+    }
+    if not LetterEmail.objects.filter(
+        pk=pk, status=LetterEmail.Status.SENDING, claimed_at=row.claimed_at
+    ).update(status=LetterEmail.Status.UNKNOWN, next_attempt_at=None, last_error=error[:500]):
+        return 0
+    record_event(
+        case=case,
+        actor=None,
+        kind=CaseEvent.Kind.EMAIL_UNKNOWN,
+        message=_(
+            "Sending %(number)s to %(email)s started at %(at)s and recorded no outcome (the "
+            "worker stopped): it may or may not have been accepted. It is not sent again unless "
+            "a manager decides so."
+        )
+        % {"number": row.notice.letter_number, "email": row.recipient, "at": started},
+        data={"notice": row.notice_id, "email": pk, "attempt": row.attempts, "stale": True},
+    )
+    logger.warning("letter e-mail %s: left sending since %s, now unknown", pk, row.claimed_at)
+    return 1
 
 
 def _describe(error: BaseException) -> str:
@@ -412,6 +466,7 @@ def _describe(error: BaseException) -> str:
 
 def letter_email_deliver(email_pk: int) -> str:
     """Send one queued e-mail (the task's body). Returns the status it ends in."""
+    letter_email_sweep_stale()
     if not _claim(email_pk):
         return "skipped"
     row = LetterEmail.objects.select_related("notice", "notice__case").get(pk=email_pk)

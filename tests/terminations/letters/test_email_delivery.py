@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import re
 
 import pytest
@@ -275,3 +276,33 @@ def test_page_records_lose_address_and_browser_after_the_retention_period(
     assert partner_page_erase_expired(now=later) == 1
     record = PartnerPageRecord.objects.get()
     assert record.ip_address is None and record.user_agent == "" and record.erased
+
+
+@pytest.mark.django_db
+def test_a_send_left_unfinished_by_a_dead_worker_becomes_unknown(
+    sendable, manager_user, manager_client, smtp_server, django_capture_on_commit_callbacks
+):
+    """A worker that dies between claiming an e-mail and recording its outcome leaves it
+    "sending": the daily run (and the next send) turns it into "outcome unknown" for a manager,
+    never into a blind second send."""
+    from django.core.management import call_command
+
+    from terminations.services.emails import _claim
+
+    with django_capture_on_commit_callbacks(execute=False):
+        row = letter_email_send(notice=sendable, by=manager_user, purpose="notice")
+    assert _claim(row.pk)  # the worker starts … and dies here
+    call_command("send_reminders", stdout=io.StringIO())
+    row.refresh_from_db()
+    assert row.status == LetterEmail.Status.SENDING  # a send in progress is left alone
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16), tick=False):
+        call_command("send_reminders", stdout=io.StringIO())
+        call_command("send_reminders", stdout=io.StringIO())  # found once
+    row.refresh_from_db()
+    assert row.status == LetterEmail.Status.UNKNOWN
+    assert "recorded no outcome" in row.last_error or "没有结果" in row.last_error
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.EMAIL_UNKNOWN).count() == 1
+    assert letter_email_deliver(row.pk) == "skipped"
+    assert not [m for m in smtp_server.received if "legal@xinghe.example.com" in m.rcpt_tos]
+    page = manager_client.get(sendable.case.get_absolute_url()).content.decode()
+    assert f'id="resend-{row.pk}"' in page and f'id="abandon-{row.pk}"' in page
