@@ -34,6 +34,9 @@ urlpatterns = [
     ),
     path("emails/<int:pk>/eml/", emails.letter_email_eml, name="letter_email_eml"),
     path(
+        "emails/<int:pk>/timestamp/", emails.letter_email_timestamp, name="letter_email_timestamp"
+    ),
+    path(
         "acceptances/<int:pk>/authority/",
         emails.acceptance_confirm_authority,
         name="acceptance_confirm_authority",

@@ -135,6 +135,15 @@ def _fresh_holiday_calendar():
 
 
 @pytest.fixture
+def timestamp_server():
+    """An RFC 3161 timestamp server on loopback (pyHanko's test timestamper)."""
+    from tests.signing_certs import running_timestamp_server
+
+    with running_timestamp_server() as server:
+        yield server
+
+
+@pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback; the "letters" and "default" mailers send to it."""
     from tests.mail_server import MailServer

@@ -12,8 +12,11 @@ timestamper. Nothing here touches Django, so any test (or the bench) can use it.
 from __future__ import annotations
 
 import datetime
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -226,3 +229,40 @@ def dummy_timestamper():
             )
         ),
     )
+
+
+class _TimestampHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        from asn1crypto import tsp
+
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.headers.get("Content-Type") != "application/timestamp-query":
+            self.send_error(415)
+            return
+        reply = self.server.timestamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+        self.server.requests += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/timestamp-reply")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def running_timestamp_server():
+    """pyHanko's DummyTimeStamper answering RFC 3161 requests over HTTP on a free port; the
+    server counts the requests it answered (`requests`)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TimestampHandler)
+    server.timestamper = dummy_timestamper()
+    server.requests = 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -393,9 +393,7 @@ def _claim(pk: int) -> bool:
             Q(status=LetterEmail.Status.QUEUED)
             | Q(status=LetterEmail.Status.FAILED, next_attempt_at__lte=now)
         )
-        .update(
-            status=LetterEmail.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
-        )
+        .update(status=LetterEmail.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     )
 
 

@@ -5,17 +5,19 @@ Every view: access-checked getter, one service, flash, redirect (as in views/let
 
 from __future__ import annotations
 
+import base64
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import roles
-from core.downloads import stored_file_response
+from core.downloads import bytes_download, stored_file_response
 from core.models import ShopProfile
 from terminations.models import LetterEmail, OnlineAcceptance
 from terminations.services import acceptance as acceptance_services
@@ -143,6 +145,26 @@ def letter_email_eml(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     email = get_object_or_404(LetterEmail, pk=pk)
     return stored_file_response(email.eml)
+
+
+@require_GET
+def letter_email_timestamp(request: HttpRequest, pk: int) -> HttpResponse:
+    """The RFC 3161 timestamp token over the .eml's SHA-256 (DER), for `openssl ts -verify
+    -token_in -digest <SHA-256> -in <file>`."""
+    if not roles.can_view(request.user):
+        raise PermissionDenied
+    email = get_object_or_404(LetterEmail.objects.select_related("notice"), pk=pk)
+    try:
+        token = base64.b64decode(email.eml_timestamp, validate=True)
+    except ValueError:
+        token = b""
+    if not token:
+        raise Http404
+    return bytes_download(
+        token,
+        filename=f"{email.notice.letter_number}-email-{email.pk}.tst",
+        content_type="application/octet-stream",
+    )
 
 
 @require_GET

@@ -306,3 +306,58 @@ def test_a_send_left_unfinished_by_a_dead_worker_becomes_unknown(
     assert not [m for m in smtp_server.received if "legal@xinghe.example.com" in m.rcpt_tos]
     page = manager_client.get(sendable.case.get_absolute_url()).content.decode()
     assert f'id="resend-{row.pk}"' in page and f'id="abandon-{row.pk}"' in page
+
+
+@pytest.mark.django_db
+def test_the_message_sent_is_timestamped_where_a_server_is_set(
+    sendable,
+    manager_user,
+    manager_client,
+    staff_client,
+    anon_client,
+    smtp_server,
+    timestamp_server,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """The .eml's SHA-256 is timestamped (RFC 3161) once the server accepted the message; the
+    token covers exactly the stored bytes and is downloadable from the case."""
+    from asn1crypto import cms, tsp
+
+    settings.SIGNING_TIMESTAMP_URL = f"http://127.0.0.1:{timestamp_server.server_port}/tsa"
+    row = send(sendable, manager_user, django_capture_on_commit_callbacks)
+    row.refresh_from_db()
+    assert row.status == LetterEmail.Status.SENT and timestamp_server.requests == 1
+    assert anon_client.get(f"/emails/{row.pk}/timestamp/").status_code in (302, 403)
+    response = staff_client.get(f"/emails/{row.pk}/timestamp/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    token = cms.ContentInfo.load(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    info = tsp.TSTInfo.load(token["content"]["encap_content_info"]["content"].parsed.dump())
+    imprint = info["message_imprint"]
+    assert imprint["hash_algorithm"]["algorithm"].native == "sha256"
+    assert imprint["hashed_message"].native.hex() == hashlib.sha256(row.eml.read()).hexdigest()
+    page = manager_client.get(sendable.case.get_absolute_url()).content.decode()
+    assert f"/emails/{row.pk}/timestamp/" in page
+
+
+@pytest.mark.django_db
+def test_a_failing_timestamp_server_does_not_undo_a_sent_message(
+    sendable, manager_user, staff_client, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    """The message has gone when the timestamp is asked for: a server that refuses leaves the
+    e-mail sent, without a token (logged), and there is nothing to download."""
+    import socket
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    settings.SIGNING_TIMESTAMP_URL = f"http://127.0.0.1:{port}/tsa"
+    row = send(sendable, manager_user, django_capture_on_commit_callbacks)
+    row.refresh_from_db()
+    assert row.status == LetterEmail.Status.SENT and row.delivery is not None
+    assert row.eml_timestamp == ""
+    assert staff_client.get(f"/emails/{row.pk}/timestamp/").status_code == 404

@@ -13,10 +13,8 @@ import hashlib
 import io
 import re
 import socket
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -49,7 +47,6 @@ from terminations.services._base import TransitionError
 from terminations.services.notices import notice_approve, notice_draft, notice_issue
 from tests.signing_certs import (
     SIGNER_ORGANISATION,
-    dummy_timestamper,
     make_signing_bundle,
     signing_bundle,
 )
@@ -139,40 +136,6 @@ def _stored(notice: Notice) -> bytes:
 
 
 # --- A timestamp server on loopback -------------------------------------------------------
-
-
-class _TimestampHandler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        from asn1crypto import tsp
-
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.headers.get("Content-Type") != "application/timestamp-query":
-            self.send_error(415)
-            return
-        reply = self.server.timestamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
-        self.server.requests += 1
-        self.send_response(200)
-        self.send_header("Content-Type", "application/timestamp-reply")
-        self.send_header("Content-Length", str(len(reply)))
-        self.end_headers()
-        self.wfile.write(reply)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def timestamp_server():
-    """pyHanko's DummyTimeStamper answering RFC 3161 requests over HTTP on a free port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _TimestampHandler)
-    server.timestamper = dummy_timestamper()
-    server.requests = 0
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
 
 
 @pytest.fixture
