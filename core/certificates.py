@@ -305,12 +305,23 @@ def shop_certificate_store(*, profile: ShopProfile, pkcs12_data: bytes, password
 
     if not roles.is_manager(by):
         raise PermissionDenied
-    load_signing_pkcs12(pkcs12_data, password)
+    loaded = load_signing_pkcs12(pkcs12_data, password)
     _read_pkcs12.cache_clear()  # the key of the certificate replaced leaves this process
     profile.signing_pkcs12_encrypted = encrypt(base64.b64encode(pkcs12_data).decode("ascii"))
     profile.signing_password_encrypted = encrypt(password) if password else ""
     profile.save(
         update_fields=["signing_pkcs12_encrypted", "signing_password_encrypted", "updated_at"]
+    )
+    _log_change(
+        profile,
+        by,
+        _("Signing certificate stored: %(subject)s, valid %(start)s – %(end)s, SHA-256 %(fp)s.")
+        % {
+            "subject": loaded.subject,
+            "start": loaded.not_before.date().isoformat(),
+            "end": loaded.not_after.date().isoformat(),
+            "fp": loaded.fingerprint,
+        },
     )
 
 
@@ -322,4 +333,36 @@ def shop_certificate_remove(*, profile: ShopProfile, by) -> None:
     profile.signing_password_encrypted = ""
     profile.save(
         update_fields=["signing_pkcs12_encrypted", "signing_password_encrypted", "updated_at"]
+    )
+    _log_change(profile, by, _("Signing certificate removed."))
+
+
+def _log_change(profile: ShopProfile, by, message: str) -> None:
+    """Who changed the signing certificate, and to what, in the admin's change history of the
+    shop profile (shown on the profile page too)."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[profile],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
+    )
+
+
+def certificate_history(profile: ShopProfile | None, limit: int = 5):
+    """The latest recorded changes of the shop profile's certificate, newest first."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    if profile is None or profile.pk is None:
+        return []
+    return list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(ShopProfile),
+            object_id=str(profile.pk),
+        )
+        .select_related("user")
+        .order_by("-action_time", "-pk")[:limit]
     )

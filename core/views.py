@@ -94,6 +94,7 @@ def shop_profile_edit(request: HttpRequest) -> HttpResponse:
             "certificate_form": certificate_form,
             # Managers see what signs (never the file); others only whether letters are signed.
             "certificate": certificates.certificate_status(profile) if editable else None,
+            "certificate_history": certificates.certificate_history(profile) if editable else [],
             "letters_signed": (not editable) and bool(certificates.active_source()),
         },
     )

@@ -935,6 +935,14 @@ class Notice(models.Model):
     )
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    signed_by = models.CharField(
+        _("digitally signed by"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The signing certificate's subject when the letter was issued; blank if unsigned."
+        ),
+    )
     scanned_copy = DownloadFileField(
         _("stamped copy as sent"),
         upload_to="letters/scans/%Y/",

@@ -673,6 +673,7 @@ def notice_issue(*, notice: Notice, by) -> Notice:
     notice.snapshot = snapshot
     notice.sha256 = digest
     notice.size = len(pdf)
+    notice.signed_by = signed_by or ""
     notice.letter_number = number
     notice.verification_code = code
     notice.status = Notice.Status.ISSUED
@@ -693,6 +694,7 @@ def notice_issue(*, notice: Notice, by) -> Notice:
             "stated_end_date",
             "sha256",
             "size",
+            "signed_by",
             "letter_number",
             "verification_code",
             "status",

@@ -3,7 +3,7 @@ and that every signed letter's signature is intact and valid.
 
 Run after restoring a backup: a missing or altered file, or a broken signature, is reported and the
 command fails. A letter is taken as signed when its PDF carries a signature or its issue was
-recorded as signed (the NOTICE_ISSUED event's `signed_by`): a signed letter whose signature has
+recorded as signed when it was issued (`Notice.signed_by`): a signed letter whose signature has
 gone is a failure too.
 """
 
@@ -12,19 +12,7 @@ import hashlib
 from django.core.management.base import BaseCommand, CommandError
 
 from terminations.letters.signing import signature_report
-from terminations.models import CaseEvent, Notice
-
-
-def _recorded_signers() -> dict[int, str]:
-    """Notice id → who signed it, as recorded when it was issued."""
-    events = CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTICE_ISSUED).values_list(
-        "data", flat=True
-    )
-    return {
-        data["notice"]: data["signed_by"]
-        for data in events.iterator()
-        if isinstance(data, dict) and data.get("signed_by") and "notice" in data
-    }
+from terminations.models import Notice
 
 
 class Command(BaseCommand):
@@ -36,10 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         letters = (
             Notice.objects.exclude(sha256="")
-            .only("pk", "letter_number", "pdf", "sha256")
+            .only("pk", "letter_number", "pdf", "sha256", "signed_by")
             .order_by("pk")
         )
-        recorded = _recorded_signers()
         checked, signed, failed, problems = 0, 0, set(), []
         for notice in letters.iterator():
             checked += 1
@@ -56,11 +43,11 @@ class Command(BaseCommand):
                 )
             reports = signature_report(data)
             if not reports:
-                if notice.pk in recorded:
+                if notice.signed_by:
                     problems.append(
                         (
                             notice.letter_number,
-                            f"was signed by {recorded[notice.pk]} when issued, but the stored "
+                            f"was signed by {notice.signed_by} when issued, but the stored "
                             "file carries no signature",
                         )
                     )

@@ -185,6 +185,7 @@ def test_a_letter_issued_with_the_profile_certificate_is_signed(
     event = CaseEvent.objects.get(case=notice.case, kind=CaseEvent.Kind.NOTICE_ISSUED)
     assert event.data["signed"] is True
     assert SIGNER_ORGANISATION in event.data["signed_by"]
+    assert notice.signed_by == event.data["signed_by"]
     assert event.data["sha256"] == notice.sha256
 
     [report] = signature_report(data)
@@ -212,6 +213,7 @@ def test_without_a_certificate_letters_are_issued_unsigned(approved, manager_use
     assert sign_pdf(data) is data
     event = CaseEvent.objects.get(case=notice.case, kind=CaseEvent.Kind.NOTICE_ISSUED)
     assert event.data["signed"] is False and event.data["signed_by"] == ""
+    assert notice.signed_by == ""
 
 
 def test_an_expired_stored_certificate_refuses_the_issue(approved, manager_user, shop_profile):
@@ -252,6 +254,10 @@ def test_a_changed_byte_breaks_the_signature_and_the_page_says_so(
     assert "matches an issued letter exactly" in page and notice.letter_number in page
     assert f"Valid signature by {report.signer}." in page
     assert 'data-signature="sound"' in page
+    # The letter found says who signed it when it was issued, and so does its page on the case.
+    assert f'<dd class="col-sm-9 signed-by">{notice.signed_by}</dd>' in page
+    preview = client.get(reverse("terminations:notice_preview", args=[notice.pk])).content.decode()
+    assert f'<dd class="signed-by">{notice.signed_by}</dd>' in preview
 
 
 def test_content_appended_after_signing_is_reported(approved, manager_user, certificate_on_profile):
@@ -401,6 +407,10 @@ def test_a_manager_uploads_a_certificate_and_the_page_describes_it(
     assert SIGNER_ORGANISATION in page and bundle.fingerprint in page
     assert "Test Signing CA" in page  # the issuer
     assert 'name="remove_signing_certificate"' in page
+    # Who stored which certificate is recorded, in the admin's history of the profile too.
+    history = page[page.index('id="certificate-history"') :]
+    assert "Signing certificate stored: " in history and SIGNER_ORGANISATION in history
+    assert bundle.fingerprint in history
     # Never the file or the password.
     assert bundle.password not in page
     assert profile.signing_pkcs12_encrypted[:40] not in page
@@ -463,6 +473,10 @@ def test_a_manager_removes_the_certificate(manager_client, certificate_on_profil
     assert not signing_configured()
     page = _english(manager_client).get(reverse("shop_profile")).content.decode()
     assert "No certificate: letters are issued unsigned." in page
+    history = page[page.index('id="certificate-history"') :]
+    assert history.index("Signing certificate removed.") < history.index(
+        "Signing certificate stored"
+    )
 
 
 def test_saving_the_profile_without_certificate_fields_keeps_the_certificate(
@@ -516,7 +530,13 @@ def test_the_operator_path_wins_over_the_upload(
 
     page = _english(manager_client).get(reverse("shop_profile")).content.decode()
     assert "DJANGO_SIGNING_PKCS12_PATH" in page and operator.fingerprint in page
-    assert certificate_on_profile.fingerprint not in page
+    details = page[
+        page.index('id="certificate-details"') : page.index(
+            "</dl>", page.index('id="certificate-details"')
+        )
+    ]
+    assert operator.fingerprint in details
+    assert certificate_on_profile.fingerprint not in details  # only in the recorded changes
     assert "it is not used while the operator" in page
 
     notice = notice_issue(notice=approved, by=manager_user)
