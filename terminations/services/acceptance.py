@@ -231,6 +231,10 @@ def _accept(
         ip_address=ip_address,
         user_agent=user_agent,
     )
+    if email.acknowledged_at is None:
+        # Accepting the confirmation proves it was received no later than then.
+        email.acknowledged_at = acceptance.accepted_at
+        email.save(update_fields=["acknowledged_at"])
     record_event(
         case=case,
         actor=None,

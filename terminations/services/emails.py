@@ -235,6 +235,9 @@ def _compose(
         "kind_zh": KIND_TITLES_ZH.get(notice.kind, ""),
         "kind_en": KIND_TITLES_EN.get(notice.kind, ""),
         "contract_clause": recipient.clause,
+        # A mutual confirmation sent as the notice may be accepted online from the link.
+        "accept_online": notice.kind == Notice.Kind.MUTUAL
+        and recipient.purpose == LetterEmail.Purpose.NOTICE,
     }
     body = render_to_string("emails/letter_email.txt", context)
     subject = render_to_string("emails/letter_email_subject.txt", context)

@@ -70,6 +70,8 @@ def test_the_message_kept_is_the_message_that_arrived(
     assert sendable.sha256 in body
     assert "解除合同通知书" in body
     assert "第 15.2 条约定的贵方通知邮箱" in body
+    assert "本函自进入该邮箱系统时到达贵方" in body
+    assert "在线同意" not in body  # only a mutual confirmation is accepted online
     assert LINK.search(body)
     assert "250 2.0.0 Ok: queued as Q0001" in row.server_reply
     # The relay's acceptance is a dispatch, not an arrival.

@@ -73,8 +73,12 @@ def test_accepted_online_with_a_code_then_countersigned_once_authority_is_confir
     mutual_sent, anon_client, smtp_server, manager_user, django_capture_on_commit_callbacks
 ):
     notice, link = mutual_sent
+    body = smtp_server.received[0].message.get_body(preferencelist=("plain",)).get_content()
+    assert "或自贵方在下列页面在线同意并确认之时起生效" in body
+    assert "只有输入验证码并点击“同意并确认”才视为同意" in body
     page = anon_client.get(link).content.decode()
     assert "同意并确认" in page
+    assert "本确认函自贵方在线同意并确认之时起生效" in page
     # Without the tick, nothing is sent.
     response = anon_client.post(link + "accept/code/", {**SIGNER, "agreed": ""})
     assert response.status_code == 400 and len(smtp_server.received) == 1
@@ -91,6 +95,8 @@ def test_accepted_online_with_a_code_then_countersigned_once_authority_is_confir
     assert response.status_code == 302
     acceptance.refresh_from_db()
     assert acceptance.accepted_at is not None
+    # Accepting proves receipt too: the e-mail counts as acknowledged then.
+    assert acceptance.email.acknowledged_at == acceptance.accepted_at
     data = acceptance.pdf.read()
     assert hashlib.sha256(data).hexdigest() == acceptance.sha256
     reader = PdfReader(io.BytesIO(data))
