@@ -320,6 +320,7 @@ def test_the_message_sent_is_timestamped_where_a_server_is_set(
     smtp_server,
     timestamp_server,
     settings,
+    tmp_path,
     django_capture_on_commit_callbacks,
 ):
     """The .eml's SHA-256 is timestamped (RFC 3161) once the server accepted the message; the
@@ -341,6 +342,26 @@ def test_the_message_sent_is_timestamped_where_a_server_is_set(
     imprint = info["message_imprint"]
     assert imprint["hash_algorithm"]["algorithm"].native == "sha256"
     assert imprint["hashed_message"].native.hex() == hashlib.sha256(row.eml.read()).hexdigest()
+    # The README's check: OpenSSL verifies the token against the .eml's SHA-256, and not against
+    # another message's.
+    import subprocess
+
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.signing_certs import tsa_certificate
+
+    tsa, _key, ca = tsa_certificate()
+    (tmp_path / "token.tst").write_bytes(token.dump())
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "tsa.pem").write_bytes(tsa.public_bytes(serialization.Encoding.PEM))
+
+    def openssl_verify(digest: str) -> int:
+        command = ["openssl", "ts", "-verify", "-token_in", "-in", "token.tst"]
+        command += ["-digest", digest, "-CAfile", "ca.pem", "-untrusted", "tsa.pem"]
+        return subprocess.run(command, cwd=tmp_path, capture_output=True).returncode
+
+    assert openssl_verify(row.eml_sha256) == 0
+    assert openssl_verify(hashlib.sha256(b"another message").hexdigest()) != 0
     page = manager_client.get(sendable.case.get_absolute_url()).content.decode()
     assert f"/emails/{row.pk}/timestamp/" in page
 
