@@ -185,6 +185,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+# How many reverse proxies in front of the desk append to X-Forwarded-For (core/net.py): 0 takes
+# REMOTE_ADDR as the client, as when gunicorn faces the network itself.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import stored_file_response
+from core.net import client_ip
 from terminations.models import LetterEmail, PartnerPageRecord
 from terminations.services import acceptance as acceptance_services
 from terminations.services import emails as email_services
@@ -29,7 +30,7 @@ from terminations.services._base import TransitionError
 
 
 def _client(request: HttpRequest) -> tuple[str | None, str]:
-    return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")
+    return client_ip(request), request.META.get("HTTP_USER_AGENT", "")
 
 
 def _over_limit(request: HttpRequest, token: str) -> bool:

@@ -384,3 +384,22 @@ def test_a_failing_timestamp_server_does_not_undo_a_sent_message(
     assert row.status == LetterEmail.Status.SENT and row.delivery is not None
     assert row.eml_timestamp == ""
     assert staff_client.get(f"/emails/{row.pk}/timestamp/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_behind_a_reverse_proxy_the_client_address_is_recorded(
+    sendable, manager_user, smtp_server, anon_client, settings, django_capture_on_commit_callbacks
+):
+    """With the proxy counted (DJANGO_TRUSTED_PROXY_COUNT), the address the proxy appended to
+    X-Forwarded-For is recorded, not the proxy's; what the client wrote itself is ignored."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    send(sendable, manager_user, django_capture_on_commit_callbacks)
+    link = _link(smtp_server)
+    behind_proxy = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}
+    assert anon_client.post(link + "acknowledge/", **behind_proxy).status_code == 302
+    record = PartnerPageRecord.objects.get(kind=PartnerPageRecord.Kind.ACKNOWLEDGED)
+    assert record.ip_address == "203.0.113.7"
+    # Without the setting, the direct peer is the client.
+    settings.TRUSTED_PROXY_COUNT = 0
+    anon_client.get(link, **behind_proxy)
+    assert PartnerPageRecord.objects.filter(kind="viewed").latest("pk").ip_address == "10.0.0.2"
