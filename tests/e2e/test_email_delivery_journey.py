@@ -13,12 +13,19 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.models import ShopProfile
 from partners.models import Contract
 from terminations.models import Basis, LetterEmail, Stage, TerminationCase
 from terminations.services.notices import notice_approve, notice_draft, notice_issue
 from tests.conftest import _user
 from tests.e2e.conftest import login
-from tests.e2e.helpers import accept_confirms, expect_no_server_error, expect_success, reveal
+from tests.e2e.helpers import (
+    accept_confirms,
+    expect_no_server_error,
+    expect_success,
+    reveal,
+    submit,
+)
 from tests.factories import ContractFactory, PartnerFactory, ShopProfileFactory
 from tests.terminations.factories import before_letter_done, open_case, place_in_stage
 
@@ -174,3 +181,51 @@ def test_a_refused_message_is_given_up_and_sent_again(
     assert second.status == LetterEmail.Status.SENT and second.resends_id == first.pk
     assert len(smtp_server.received) == 1
     assert Contract.objects.count() == 1
+
+
+def test_the_contract_decides_whether_an_email_is_a_notice(
+    page: Page, live_server, settings, smtp_server
+):
+    """The manager sets the sender address on the shop profile and records on the contract the
+    clause naming its notice e-mail: the letter may then go as a notice. Once the contract is
+    marked as excluding e-mail notices, the page says so and only a courtesy copy can go, which
+    creates no delivery."""
+    case, notice = _setup(live_server, settings)
+    ShopProfile.objects.update(sender_email="")
+    Contract.objects.update(clause_notice_channels="")
+    contract = case.contract
+    accept_confirms(page)
+    login(page, live_server, "boss", "pw-boss")
+    send_page = f"{live_server.url}/letters/{notice.pk}/email/"
+    page.goto(send_page)
+    expect(page.locator("#no-sender")).to_be_visible()
+    expect(page.locator("#no-designated")).to_be_visible()
+
+    page.goto(f"{live_server.url}/shop/")
+    page.fill("[name=sender_email]", "notices@qinghe.example.com")
+    submit(page, "form:has([name=sender_email])")
+    expect_success(page)
+
+    page.goto(f"{live_server.url}/partners/contracts/{contract.pk}/edit/")
+    page.fill("[name=clause_notice_channels]", "15.2")
+    submit(page, "form:has([name=clause_notice_channels])")
+    expect_success(page)
+    page.goto(send_page)
+    expect(page.locator("#designated")).to_contain_text(NOTICE_EMAIL)
+    expect(page.locator("#designated")).to_contain_text("15.2")
+
+    page.goto(f"{live_server.url}/partners/contracts/{contract.pk}/edit/")
+    page.check("[name=email_notices_excluded]")
+    submit(page, "form:has([name=email_notices_excluded])")
+    expect_success(page)
+    page.goto(send_page)
+    expect(page.locator("#no-designated")).to_be_visible()
+    expect(page.locator("#designated")).to_have_count(0)
+    page.locator("#send-form input[type=radio]").first.check()
+    with page.expect_navigation():
+        page.click("#send-email")
+    expect_success(page)
+    email = LetterEmail.objects.get()
+    assert email.purpose == LetterEmail.Purpose.COURTESY and email.delivery is None
+    body = smtp_server.received[-1].message.get_body(preferencelist=("plain",)).get_content()
+    assert "不构成合同约定方式的通知送达" in body
