@@ -6,7 +6,7 @@ Server-side tests cannot see it; the browser can (`button.form === null`).
 
 `PageWatch` is attached to every browser context the journeys open (tests/e2e/conftest.py) and
 checks each page on its `load` event; the test fails at teardown if any page had an orphan
-button or answered 500.
+button, answered 500 or had the Content-Security-Policy refuse one of its styles or scripts.
 """
 
 from __future__ import annotations
@@ -52,6 +52,13 @@ class PageWatch:
     def _watch(self, page: Page) -> None:
         page.on("load", lambda: self.check(page))
         page.on("response", self._response)
+        page.on("console", lambda message: self._console(page, message))
+
+    def _console(self, page: Page, message) -> None:
+        """A style or script the Content-Security-Policy refused: the page does not look or
+        work as written (an inline style="…" is refused, for one)."""
+        if "Content Security Policy" in message.text and not in_django_admin(page.url):
+            self.problems.append(f"CSP refused something on {page.url}: {message.text[:300]}")
 
     def check(self, page: Page) -> None:
         if in_django_admin(page.url):

@@ -132,6 +132,7 @@ def test_mutual_confirmation_accepted_online(
     _send_from_case_page(page, live_server, case, notice)
     partner = new_context().new_page()
     partner.goto(_partner_link(smtp_server, live_server))
+    expect(partner.locator("#agreed-terms")).to_contain_text("双方同意于2027年1月31日解除合同")
     partner.fill("#signer_name", "陈明")
     partner.fill("#signer_position", "法定代表人")
     partner.fill("#signer_company", "杭州云启网络有限公司")

@@ -79,6 +79,10 @@ def test_accepted_online_with_a_code_then_countersigned_once_authority_is_confir
     page = anon_client.get(link).content.decode()
     assert "同意并确认" in page
     assert "本确认函自贵方在线同意并确认之时起生效" in page
+    # What the signer agrees to is on the page where they agree, not only in the PDF.
+    terms = page[page.index('id="agreed-terms"') : page.index('id="signer_name"')]
+    assert "合作于 2026年12月31日 24:00 解除" in terms
+    assert "乙方退还预付服务费12,345.67元" in terms
     # Without the tick, nothing is sent.
     response = anon_client.post(link + "accept/code/", {**SIGNER, "agreed": ""})
     assert response.status_code == 400 and len(smtp_server.received) == 1
