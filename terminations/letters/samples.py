@@ -206,13 +206,13 @@ def agency_notice(kind: str, language: str):
             agreed_on=date(2026, 5, 20),
             agreed_end_date=date(2026, 8, 31),
             agreed_terms=(
-                "1. 甲方于2026年9月15日前退还预付的9月服务费人民币20,000.00元；\n"
+                "1. 乙方于2026年9月15日前向甲方退还甲方预付的9月服务费人民币20,000.00元；\n"
                 "2. 乙方保证金人民币30,000.00元于交接完成后10个工作日内退还；\n"
                 "3. 除本确认函约定外，双方就本合同再无其他争议。"
             ),
             agreed_terms_en=(
-                "1. Party A refunds the prepaid September service fee of CNY 20,000.00 by "
-                "15 September 2026;\n"
+                "1. Party B refunds to Party A the September service fee of CNY 20,000.00 "
+                "that Party A paid in advance, by 15 September 2026;\n"
                 "2. Party B's deposit of CNY 30,000.00 is returned within 10 working days after "
                 "the handover is complete;\n"
                 "3. Save as this confirmation provides, no other dispute remains between the "
@@ -227,7 +227,15 @@ def agency_notice(kind: str, language: str):
                         "退还保证金",
                         date(2026, 9, 15),
                         "Return of the deposit",
-                    )
+                    ),
+                    _line(
+                        "refund",
+                        "to_shop",
+                        "20000.00",
+                        "退还预付的9月服务费",
+                        date(2026, 9, 15),
+                        "September service fee paid in advance",
+                    ),
                 ]
             ),
         )
