@@ -417,6 +417,12 @@ class EvidenceFile(models.Model):
     )
     link = models.URLField(_("link"), blank=True)
     description = models.CharField(_("description"), max_length=300)
+    description_en = models.CharField(
+        _("description (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("How an English or bilingual letter lists it among the attachments."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -444,6 +450,7 @@ class CaseEvent(models.Model):
         STAGE_CHANGED = "stage_changed", _("stage changed")
         ASSESSMENT_UPDATED = "assessment_updated", _("assessment updated")
         EVIDENCE_ADDED = "evidence_added", _("evidence added")
+        EVIDENCE_DESCRIBED = "evidence_described", _("evidence described in English")
         NEGOTIATION_LOGGED = "negotiation_logged", _("contact with the partner logged")
         AGREEMENT_RECORDED = "agreement_recorded", _("agreement recorded")
         NOTICE_DRAFTED = "notice_drafted", _("letter drafted")

@@ -20,6 +20,11 @@ urlpatterns = [
     path("cases/<caseref:reference>/agreement/", cases.case_agreement, name="case_agreement"),
     path("cases/<caseref:reference>/evidence/", cases.case_evidence_add, name="case_evidence_add"),
     path(
+        "cases/<caseref:reference>/evidence/<int:pk>/english/",
+        cases.case_evidence_english,
+        name="case_evidence_english",
+    ),
+    path(
         "cases/<caseref:reference>/evidence/<int:pk>/file/",
         files.evidence_file,
         name="evidence_file",

@@ -351,6 +351,12 @@ class ReassignForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     description = forms.CharField(label=_("description"), max_length=300)
+    description_en = forms.CharField(
+        label=_("description (English)"),
+        max_length=300,
+        required=False,
+        help_text=_("For English or bilingual letters, which list the evidence as attachments."),
+    )
     file = forms.FileField(label=_("file"), required=False, validators=[validate_document])
     link = forms.URLField(label=_("link"), required=False, assume_scheme="https")
 
@@ -359,6 +365,10 @@ class EvidenceForm(forms.Form):
         if not self.errors and not cleaned.get("file") and not cleaned.get("link"):
             raise ValidationError(_("Upload a file or give a link."))
         return cleaned
+
+
+class EvidenceEnglishForm(forms.Form):
+    description_en = forms.CharField(label=_("description (English)"), max_length=300)
 
 
 class PlanReviewForm(forms.Form):

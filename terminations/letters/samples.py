@@ -151,7 +151,13 @@ def _case(partner, contract, *, basis: str, reference: str = "TC-2026-00042", **
             ]
         ),
         "evidence": Rows(
-            [SimpleNamespace(file="cases/evidence/gmv.pdf", description="GMV 周报截图")]
+            [
+                SimpleNamespace(
+                    file="cases/evidence/gmv.pdf",
+                    description="GMV 周报截图",
+                    description_en="Screenshots of the weekly GMV reports",
+                )
+            ]
         ),
         "handover_items": Rows([]),
     }

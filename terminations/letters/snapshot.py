@@ -294,7 +294,13 @@ def _attachments(notice, contract, cooperation: dict[str, Any]) -> list[dict[str
         items.append({"kind": "agreed_cause"})
     for evidence in notice.case.evidence.all():
         if evidence.file:
-            items.append({"kind": "evidence", "text": evidence.description})
+            items.append(
+                {
+                    "kind": "evidence",
+                    "text": evidence.description,
+                    "text_en": evidence.description_en,
+                }
+            )
     return items
 
 

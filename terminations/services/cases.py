@@ -83,6 +83,7 @@ __all__ = [
     "case_withdraw",
     "cases_open_for_creators",
     "contractual_basis_refusal",
+    "evidence_describe_in_english",
     "negotiation_log",
     "precondition_errors",
 ]
@@ -789,7 +790,13 @@ def case_update_assessment(*, case: TerminationCase, by, **fields: Any) -> Termi
 
 @transaction.atomic
 def case_add_evidence(
-    *, case: TerminationCase, by, description: str, file=None, link: str = ""
+    *,
+    case: TerminationCase,
+    by,
+    description: str,
+    file=None,
+    link: str = "",
+    description_en: str = "",
 ) -> EvidenceFile:
     require_editor(by)
     description = require_text(description, _("Describe the evidence."))
@@ -797,7 +804,11 @@ def case_add_evidence(
         raise TransitionError(_("Attach a file or give a link."))
     case = _lock_open(case, what=_("the evidence"))
     evidence = EvidenceFile(
-        case=case, description=description, link=(link or "").strip(), uploaded_by=by
+        case=case,
+        description=description,
+        description_en=(description_en or "").strip(),
+        link=(link or "").strip(),
+        uploaded_by=by,
     )
     if file:
         evidence.file = file
@@ -812,6 +823,26 @@ def case_add_evidence(
         kind=CaseEvent.Kind.EVIDENCE_ADDED,
         message=description,
         data={"evidence": evidence.pk, "link": evidence.link, "file": evidence.file.name or ""},
+    )
+    return evidence
+
+
+def evidence_describe_in_english(*, evidence: EvidenceFile, by, text: str) -> EvidenceFile:
+    """The English description an English or bilingual letter lists the evidence by (letters
+    issued before keep what they said)."""
+    require_editor(by)
+    text = require_text(text, _("Give the English description."))
+    case = _lock_open(evidence.case, what=_("the evidence"))
+    evidence = EvidenceFile.objects.select_for_update().get(pk=evidence.pk, case=case)
+    evidence.description_en = text[:300]
+    evidence.save(update_fields=["description_en"])
+    record_event(
+        case=case,
+        actor=by,
+        kind=CaseEvent.Kind.EVIDENCE_DESCRIBED,
+        message=_("%(description)s — in English: %(english)s")
+        % {"description": evidence.description, "english": evidence.description_en},
+        data={"evidence": evidence.pk, "description_en": evidence.description_en},
     )
     return evidence
 

@@ -233,6 +233,11 @@ def _check_fixed_date(notice: Notice) -> None:
         )
 
 
+def _has_cjk(text: str) -> bool:
+    """Typed in Chinese (CJK ideographs or punctuation): an English letter cannot print it."""
+    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
 def letter_missing_english(notice: Notice) -> list[str]:
     """The free texts an English or bilingual letter prints in English: each one typed in
     Chinese needs its English text (names, addresses and identifiers print as registered)."""
@@ -252,6 +257,17 @@ def letter_missing_english(notice: Notice) -> list[str]:
     prints_demands = notice.kind != Notice.Kind.WITHDRAWAL
     if prints_demands and notice.demands.strip() and not notice.demands_en.strip():
         missing.append(_("the particular demands in English"))
+    if prints_facts:  # the kinds that list the case's evidence among the attachments
+        untranslated = [
+            e.description
+            for e in case.evidence.all()
+            if e.file and _has_cjk(e.description) and not e.description_en.strip()
+        ]
+        if untranslated:
+            missing.append(
+                _("the English description of the evidence: %(items)s")
+                % {"items": "; ".join(untranslated)}
+            )
     if notice.kind == Notice.Kind.MUTUAL and not case.agreed_terms_en.strip():
         missing.append(_("the agreed terms in English"))
     if (

@@ -33,6 +33,7 @@ from terminations.forms.cases import (
     CommissionStatusForm,
     CreatorsOpenForm,
     CureOutcomeForm,
+    EvidenceEnglishForm,
     EvidenceForm,
     HandoverNoteForm,
     HandoverOwnerForm,
@@ -47,6 +48,7 @@ from terminations.forms.cases import (
     SettlementPaidForm,
 )
 from terminations.models import (
+    EvidenceFile,
     HandoverItem,
     NegotiationEntry,
     SettlementLine,
@@ -434,6 +436,24 @@ def case_evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
         return _refused(request, case, error, "evidence")
     messages.success(request, _("The evidence was added."))
     return _back(case, "evidence")
+
+
+@require_POST
+def case_evidence_english(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The English description of one piece of evidence (for English or bilingual letters)."""
+    evidence = _child_for_edit(request, EvidenceFile.objects, reference, pk)
+    form = EvidenceEnglishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the English description."))
+        return _back(evidence.case, "evidence")
+    try:
+        services.evidence_describe_in_english(
+            evidence=evidence, by=request.user, text=form.cleaned_data["description_en"]
+        )
+    except TransitionError as error:
+        return _refused(request, evidence.case, error, "evidence")
+    messages.success(request, _("The English description was saved."))
+    return _back(evidence.case, "evidence")
 
 
 @require_POST

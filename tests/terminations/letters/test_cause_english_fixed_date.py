@@ -18,9 +18,11 @@ from pypdf import PdfReader
 
 from terminations.models import Basis, Delivery, Notice, SettlementLine, TerminationCase
 from terminations.services import (
+    case_add_evidence,
     case_open,
     case_recompute_end_date,
     case_update_assessment,
+    evidence_describe_in_english,
     letters_state_earlier,
 )
 from terminations.services._base import TransitionError
@@ -32,6 +34,7 @@ from terminations.services.notices import (
     notice_update_draft,
 )
 from tests.factories import ContractFactory, PartnerFactory
+from tests.terminations.factories import pdf_file
 from tests.terminations.letters.conftest import make_case
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -164,6 +167,18 @@ def test_english_letter_refused_until_every_typed_text_has_its_english(shop_prof
         amount=Decimal("800"),
         description="6月预付费",
     )
+    evidence = case_add_evidence(
+        case=case,
+        by=manager_user,
+        description="GMV 周报截图",
+        file=pdf_file("gmv.pdf"),
+    )
+    case_add_evidence(  # typed in English already: printed as typed
+        case=case,
+        by=manager_user,
+        description="Chat log export",
+        file=pdf_file("chat.pdf"),
+    )
     notice = notice_draft(
         case=case, by=manager_user, kind="termination", language="en", demands="归还样品。"
     )
@@ -171,8 +186,9 @@ def test_english_letter_refused_until_every_typed_text_has_its_english(shop_prof
     with pytest.raises(TransitionError) as refused:
         notice_issue(notice=notice, by=manager_user)
     message = str(refused.value)
-    for named in ("事实的英文文本", "具体要求的英文文本", "6月预付费"):
+    for named in ("事实的英文文本", "具体要求的英文文本", "6月预付费", "GMV 周报截图"):
         assert named in message, named
+    assert "Chat log export" not in message
     notice.refresh_from_db()
     assert notice.status == Notice.Status.APPROVED and not notice.pdf
 
@@ -184,11 +200,20 @@ def test_english_letter_refused_until_every_typed_text_has_its_english(shop_prof
     )
     line.description_en = "June prepaid fee"
     line.save()
+    evidence_describe_in_english(
+        evidence=evidence, by=manager_user, text="Screenshots of the weekly GMV reports"
+    )
     notice_approve(notice=notice, by=manager_user)
     text = pdf_text(notice_issue(notice=notice, by=manager_user))
-    for expected in ("GMVfellfromMarchtoMay2026.", "Returnthesamples.", "Juneprepaidfee"):
+    for expected in (
+        "GMVfellfromMarchtoMay2026.",
+        "Returnthesamples.",
+        "Juneprepaidfee",
+        "ScreenshotsoftheweeklyGMVreports",
+        "Chatlogexport",
+    ):
         assert expected in text, expected
-    for chinese in ("6月预付费", "归还样品", "GMV连续下降"):
+    for chinese in ("6月预付费", "归还样品", "GMV连续下降", "周报截图"):
         assert chinese not in text, chinese
 
 
