@@ -1,6 +1,7 @@
 """Exports: the filtered case list as CSV (UTF-8 with BOM, so Excel keeps the Chinese) and XLSX,
 and one case's evidence bundle for a lawyer (a ZIP with an index, the timeline as PDF, the
-letters, delivery evidence and attachments)."""
+letters, delivery evidence, the e-mails as sent with their records and timestamps, the
+confirmations accepted online, and attachments)."""
 
 from __future__ import annotations
 
@@ -146,7 +147,7 @@ def _safe_name(name: str) -> str:
 def bundle_files(case: TerminationCase) -> list[tuple[str, str, object]]:
     """(path in the ZIP, description, FieldFile) for every stored file of the case."""
     files: list[tuple[str, str, object]] = []
-    for notice in case.notices.all().prefetch_related("deliveries"):
+    for notice in case.notices.all().prefetch_related("deliveries", "emails__acceptances"):
         number = notice.number_or_draft
         if notice.pdf:
             files.append(
@@ -164,6 +165,31 @@ def bundle_files(case: TerminationCase) -> list[tuple[str, str, object]]:
                     notice.scanned_copy,
                 )
             )
+        for email in notice.emails.all():
+            if email.eml:
+                files.append(
+                    (
+                        f"emails/{number}-{email.pk}.eml",
+                        _("e-mail of %(n)s to %(to)s as sent (%(status)s), Message-ID <%(id)s>")
+                        % {
+                            "n": number,
+                            "to": email.recipient,
+                            "status": email.get_status_display(),
+                            "id": email.message_id,
+                        },
+                        email.eml,
+                    )
+                )
+            for acceptance in email.acceptances.all():
+                if acceptance.pdf:
+                    files.append(
+                        (
+                            f"acceptances/{number}-{acceptance.pk}-accepted.pdf",
+                            _("confirmation %(n)s accepted online by %(name)s")
+                            % {"n": number, "name": acceptance.signer_name},
+                            acceptance.pdf,
+                        )
+                    )
         for delivery in notice.deliveries.all():
             if delivery.evidence:
                 files.append(
@@ -199,6 +225,76 @@ def bundle_files(case: TerminationCase) -> list[tuple[str, str, object]]:
     return files
 
 
+def _email_record(email) -> str:
+    """What the desk recorded of one e-mail and of its partner page, as plain text."""
+
+    def when(value) -> str:
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}" if value else "—"
+
+    lines = [
+        f"{_('letter')}: {email.notice.number_or_draft}",
+        f"{_('purpose')}: {email.get_purpose_display()}",
+        f"{_('recipient')}: {email.recipient} {email.recipient_name}".rstrip(),
+        f"{_('clause designating the address')}: {email.designated_by or '—'}",
+        f"{_('status')}: {email.get_status_display()}",
+        f"Message-ID: <{email.message_id}>",
+        f"{_('SHA-256 of the message')}: {email.eml_sha256}",
+        f"{_('RFC 3161 timestamp')}: {_('yes') if email.eml_timestamp else _('no')}",
+        f"{_('requested at')}: {when(email.requested_at)}",
+        f"{_('accepted by the mail server at')}: {when(email.sent_at)}",
+        f"{_('receipt acknowledged at')}: {when(email.acknowledged_at)}",
+        f"{_('link expires at')}: {when(email.expires_at)}",
+        f"{_('last error')}: {email.last_error or '—'}",
+        "",
+        f"{_('mail server')}:",
+        email.server_reply or "—",
+        "",
+        f"{_('partner page')} ({_('time')}, {_('what')}, {_('IP address')}, {_('browser')}):",
+    ]
+    for record in email.page_records.all():
+        lines.append(
+            f"{when(record.at)}\t{record.get_kind_display()}\t"
+            f"{record.ip_address or '—'}\t{record.user_agent or '—'}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def bundle_records(case: TerminationCase) -> list[tuple[str, str, bytes]]:
+    """(path in the ZIP, description, bytes) of what the desk recorded outside stored files: for
+    each e-mail of a letter, its record and its RFC 3161 timestamp token."""
+    import base64
+
+    from terminations.models import LetterEmail
+
+    records: list[tuple[str, str, bytes]] = []
+    emails = (
+        LetterEmail.objects.filter(notice__case=case)
+        .select_related("notice")
+        .prefetch_related("page_records")
+        .order_by("pk")
+    )
+    for email in emails:
+        number = email.notice.number_or_draft
+        records.append(
+            (
+                f"emails/{number}-{email.pk}-record.txt",
+                _("record of the e-mail of %(n)s to %(to)s and of its link")
+                % {"n": number, "to": email.recipient},
+                _email_record(email).encode("utf-8"),
+            )
+        )
+        if email.eml_timestamp:
+            records.append(
+                (
+                    f"emails/{number}-{email.pk}.tst",
+                    _("RFC 3161 timestamp token of the SHA-256 of %(path)s")
+                    % {"path": f"emails/{number}-{email.pk}.eml"},
+                    base64.b64decode(email.eml_timestamp),
+                )
+            )
+    return records
+
+
 def build_bundle(case: TerminationCase) -> bytes:
     events = list(case.events.select_related("actor"))
     buffer = io.BytesIO()
@@ -221,6 +317,9 @@ def build_bundle(case: TerminationCase) -> bytes:
             except OSError:
                 index_lines.append(f"{path}\t-\t{description} ({_('file missing from storage')})")
                 continue
+            archive.writestr(path, data)
+            index_lines.append(f"{path}\t{hashlib.sha256(data).hexdigest()}\t{description}")
+        for path, description, data in bundle_records(case):
             archive.writestr(path, data)
             index_lines.append(f"{path}\t{hashlib.sha256(data).hexdigest()}\t{description}")
         archive.writestr("index.txt", "\ufeff" + "\n".join(index_lines) + "\n")

@@ -403,3 +403,43 @@ def test_behind_a_reverse_proxy_the_client_address_is_recorded(
     settings.TRUSTED_PROXY_COUNT = 0
     anon_client.get(link, **behind_proxy)
     assert PartnerPageRecord.objects.filter(kind="viewed").latest("pk").ip_address == "10.0.0.2"
+
+
+@pytest.mark.django_db
+def test_the_evidence_bundle_carries_the_email_its_record_and_its_timestamp(
+    sendable,
+    manager_user,
+    manager_client,
+    anon_client,
+    smtp_server,
+    timestamp_server,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """The lawyer's ZIP holds the message as sent, the timestamp token of its hash, and the record
+    of the transaction and of the partner's page (who opened and acknowledged, from where)."""
+    import zipfile
+
+    from django.urls import reverse
+
+    settings.SIGNING_TIMESTAMP_URL = f"http://127.0.0.1:{timestamp_server.server_port}/tsa"
+    row = send(sendable, manager_user, django_capture_on_commit_callbacks)
+    link = _link(smtp_server)
+    anon_client.get(link, REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Partner-Browser/2")
+    anon_client.post(link + "acknowledge/", REMOTE_ADDR="203.0.113.9")
+    row.refresh_from_db()
+    response = manager_client.get(
+        reverse("terminations:case_bundle", args=[sendable.case.reference])
+    )
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    base = f"emails/{sendable.letter_number}-{row.pk}"
+    eml = archive.read(f"{base}.eml")
+    assert eml == row.eml.open("rb").read()
+    assert hashlib.sha256(eml).hexdigest() == row.eml_sha256
+    assert archive.read(f"{base}.tst") == __import__("base64").b64decode(row.eml_timestamp)
+    record = archive.read(f"{base}-record.txt").decode()
+    for expected in (row.message_id, row.eml_sha256, "250 2.0.0 Ok", "203.0.113.9"):
+        assert expected in record, expected
+    assert "Partner-Browser/2" in record
+    index = archive.read("index.txt").decode("utf-8-sig")
+    assert f"{base}.eml\t{row.eml_sha256}\t" in index

@@ -9,8 +9,10 @@ import datetime
 import hashlib
 import io
 import re
+import zipfile
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from core.models import ShopProfile
@@ -70,7 +72,12 @@ SIGNER = {
 
 @pytest.mark.django_db
 def test_accepted_online_with_a_code_then_countersigned_once_authority_is_confirmed(
-    mutual_sent, anon_client, smtp_server, manager_user, django_capture_on_commit_callbacks
+    mutual_sent,
+    anon_client,
+    manager_client,
+    smtp_server,
+    manager_user,
+    django_capture_on_commit_callbacks,
 ):
     notice, link = mutual_sent
     body = smtp_server.received[0].message.get_body(preferencelist=("plain",)).get_content()
@@ -136,6 +143,12 @@ def test_accepted_online_with_a_code_then_countersigned_once_authority_is_confir
     page = anon_client.get(link).content.decode()
     assert acceptance.sha256 in page and 'id="accept-code"' not in page
     assert b"".join(anon_client.get(link + "accepted.pdf").streaming_content) == data
+    # The lawyer's bundle holds the accepted confirmation too.
+    bundle = manager_client.get(reverse("terminations:case_bundle", args=[case.reference]))
+    archive = zipfile.ZipFile(io.BytesIO(bundle.content))
+    path = f"acceptances/{notice.letter_number}-{acceptance.pk}-accepted.pdf"
+    assert archive.read(path) == data
+    assert f"{path}\t{acceptance.sha256}\t" in archive.read("index.txt").decode("utf-8-sig")
 
 
 @pytest.mark.django_db
