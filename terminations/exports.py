@@ -231,26 +231,26 @@ def _email_record(email) -> str:
     def when(value) -> str:
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}" if value else "—"
 
-    lines = [
-        f"{_('letter')}: {email.notice.number_or_draft}",
-        f"{_('purpose')}: {email.get_purpose_display()}",
-        f"{_('recipient')}: {email.recipient} {email.recipient_name}".rstrip(),
-        f"{_('clause designating the address')}: {email.designated_by or '—'}",
-        f"{_('status')}: {email.get_status_display()}",
-        f"Message-ID: <{email.message_id}>",
-        f"{_('SHA-256 of the message')}: {email.eml_sha256}",
-        f"{_('RFC 3161 timestamp')}: {_('yes') if email.eml_timestamp else _('no')}",
-        f"{_('requested at')}: {when(email.requested_at)}",
-        f"{_('accepted by the mail server at')}: {when(email.sent_at)}",
-        f"{_('receipt acknowledged at')}: {when(email.acknowledged_at)}",
-        f"{_('link expires at')}: {when(email.expires_at)}",
-        f"{_('last error')}: {email.last_error or '—'}",
-        "",
-        f"{_('mail server')}:",
-        email.server_reply or "—",
-        "",
-        f"{_('partner page')} ({_('time')}, {_('what')}, {_('IP address')}, {_('browser')}):",
+    # gettext outside the f-strings: makemessages does not look inside them.
+    fields = [
+        (_("letter"), email.notice.number_or_draft),
+        (_("purpose"), email.get_purpose_display()),
+        (_("recipient"), f"{email.recipient} {email.recipient_name}".rstrip()),
+        (_("clause designating the address"), email.designated_by or "—"),
+        (_("status"), email.get_status_display()),
+        ("Message-ID", f"<{email.message_id}>"),
+        (_("SHA-256 of the message"), email.eml_sha256),
+        (_("RFC 3161 timestamp"), _("yes") if email.eml_timestamp else _("no")),
+        (_("requested at"), when(email.requested_at)),
+        (_("accepted by the mail server at"), when(email.sent_at)),
+        (_("receipt acknowledged at"), when(email.acknowledged_at)),
+        (_("link expires at"), when(email.expires_at)),
+        (_("last error"), email.last_error or "—"),
     ]
+    columns = ", ".join([_("time"), _("what"), _("IP address"), _("browser")])
+    lines = [f"{label}: {value}" for label, value in fields]
+    lines += ["", _("The mail server's replies:"), email.server_reply or "—", ""]
+    lines.append(_("The partner's page (%(columns)s):") % {"columns": columns})
     for record in email.page_records.all():
         lines.append(
             f"{when(record.at)}\t{record.get_kind_display()}\t"
@@ -298,24 +298,25 @@ def bundle_records(case: TerminationCase) -> list[tuple[str, str, bytes]]:
 def build_bundle(case: TerminationCase) -> bytes:
     events = list(case.events.select_related("actor"))
     buffer = io.BytesIO()
+    # gettext outside the f-strings: makemessages does not look inside them.
+    title, generated = _("Evidence bundle"), _("generated at")
+    timeline, missing = _("timeline of the case"), _("file missing from storage")
     index_lines = [
-        f"{_('Evidence bundle')} {case.reference} — {case.partner}",
-        f"{_('generated at')} {timezone.localtime():%Y-%m-%d %H:%M} (Asia/Shanghai)",
+        f"{title} {case.reference} — {case.partner}",
+        f"{generated} {timezone.localtime():%Y-%m-%d %H:%M} (Asia/Shanghai)",
         "",
         "path\tSHA-256\tdescription",
     ]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         pdf = timeline_pdf(case, events)
         archive.writestr("timeline.pdf", pdf)
-        index_lines.append(
-            f"timeline.pdf\t{hashlib.sha256(pdf).hexdigest()}\t{_('timeline of the case')}"
-        )
+        index_lines.append(f"timeline.pdf\t{hashlib.sha256(pdf).hexdigest()}\t{timeline}")
         for path, description, fieldfile in bundle_files(case):
             try:
                 with fieldfile.open("rb") as handle:
                     data = handle.read()
             except OSError:
-                index_lines.append(f"{path}\t-\t{description} ({_('file missing from storage')})")
+                index_lines.append(f"{path}\t-\t{description} ({missing})")
                 continue
             archive.writestr(path, data)
             index_lines.append(f"{path}\t{hashlib.sha256(data).hexdigest()}\t{description}")

@@ -443,3 +443,6 @@ def test_the_evidence_bundle_carries_the_email_its_record_and_its_timestamp(
     assert "Partner-Browser/2" in record
     index = archive.read("index.txt").decode("utf-8-sig")
     assert f"{base}.eml\t{row.eml_sha256}\t" in index
+    # In the reader's language, headings included (Chinese by default).
+    assert index.startswith(f"证据包 {sendable.case.reference}") and "案件时间线" in index
+    assert "邮件服务器的应答：" in record and "对方专属页面的记录（" in record
