@@ -31,6 +31,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 run: setup
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
+	@# The task worker beside the server (letters' e-mails and acceptance codes are tasks); it
+	@# stops with the server.
+	@$(PY) manage.py db_worker --interval 1 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup lint
