@@ -76,8 +76,12 @@ def seed_shop_profile() -> ShopProfile:
             "dispute_forum": "杭州市西湖区人民法院",
             "shop_name": "青禾优选旗舰店",
             "shop_id": "DY-88912345",
+            "sender_email": "notices@qinghe.example.com",
         },
     )
+    if not profile.sender_email:  # a demo database seeded before letters were e-mailed
+        profile.sender_email = "notices@qinghe.example.com"
+        profile.save(update_fields=["sender_email"])
     return profile
 
 
@@ -89,6 +93,8 @@ _FILLED_LATER = (
     "credit_code",
     "laike_store_name",
     "laike_store_id",
+    "clause_notice_channels",
+    "notice_email",
 )
 
 
@@ -275,6 +281,9 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         penalty_type=PenaltyType.MONTHS,
         penalty_value=Decimal("1"),
         clause_penalty="11.3",
+        # The contract names an e-mail for notices: its letters may go by e-mail as notices.
+        notice_email="legal@yunqi.example.com",
+        clause_notice_channels="15.2",
         **common,
     )
     contract(
@@ -295,6 +304,8 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         penalty_type=PenaltyType.PERCENT,
         penalty_value=Decimal("10"),
         clause_penalty="12",
+        notice_email="legal@feisuo.example.com",
+        clause_notice_channels="14.1",
         **common,
     )
     contract(
@@ -318,6 +329,8 @@ def seed_register(*, users: dict[str, User], today: datetime.date) -> DemoRegist
         penalty_type=PenaltyType.FIXED,
         penalty_value=Decimal("10000.00"),
         clause_penalty="13",
+        notice_email="legal@bdshtong.example.com",
+        clause_notice_channels="15.2",
         responsible=staff2,
         signed_on=half_year_ago,
     )
