@@ -368,6 +368,10 @@ def _create_email(
             "eml_sha256": row.eml_sha256,
         },
     )
+    if settings.DEBUG:
+        # Development only: the link is in the message, whose Chinese text is base64-encoded,
+        # and only its hash is stored. Never logged in production (it opens the partner's page).
+        logger.info("letter e-mail %s: the partner's link is %s", row.pk, partner_url(token))
     pk = row.pk
     transaction.on_commit(lambda: _enqueue(pk))
     return row

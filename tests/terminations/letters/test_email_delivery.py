@@ -446,3 +446,21 @@ def test_the_evidence_bundle_carries_the_email_its_record_and_its_timestamp(
     # In the reader's language, headings included (Chinese by default).
     assert index.startswith(f"证据包 {sendable.case.reference}") and "案件时间线" in index
     assert "邮件服务器的应答：" in record and "对方专属页面的记录（" in record
+
+
+@pytest.mark.django_db
+def test_the_link_is_logged_in_development_only(
+    sendable, manager_user, smtp_server, settings, caplog, django_capture_on_commit_callbacks
+):
+    """Only the token's hash is stored; in development (DEBUG) the log shows the link so the demo
+    can open the partner's page. In production it is never logged."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="terminations.services.emails")
+    send(sendable, manager_user, django_capture_on_commit_callbacks)
+    link = _link(smtp_server)
+    assert link not in caplog.text
+    settings.DEBUG = True
+    LetterEmail.objects.update(status=LetterEmail.Status.ABANDONED)
+    send(sendable, manager_user, django_capture_on_commit_callbacks)
+    assert _link(smtp_server) in caplog.text
