@@ -79,7 +79,7 @@ MONEY_FIGURES: dict[str, Q] = {
     ),
     "unsettled_to_shop": OPEN_AGREED & Q(direction=SettlementLine.Direction.TO_SHOP),
     "unsettled_to_partner": OPEN_AGREED & Q(direction=SettlementLine.Direction.TO_PARTNER),
-    "claims_open": Q(is_claim=True, paid=False),
+    "claims_open": Q(is_claim=True, paid=False, claim_dropped_on__isnull=True),
 }
 # Commissions the platform has yet to settle: the platform's, never the shop's debt.
 PLATFORM_COMMISSIONS = "commission_platform"

@@ -704,6 +704,13 @@ class SettlementLine(models.Model):
     due_on = models.DateField(_("due by"), null=True, blank=True)
     paid = models.BooleanField(_("paid"), default=False)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    # What became of a claim: the partner accepted it (it is then an agreed line, counted in the
+    # net), or the shop dropped it (a manager's decision; it is then counted nowhere).
+    claim_accepted_on = models.DateField(
+        _("claim accepted by the partner on"), null=True, blank=True
+    )
+    claim_dropped_on = models.DateField(_("claim dropped on"), null=True, blank=True)
+    claim_note = models.CharField(_("note on the claim's outcome"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -724,6 +731,11 @@ class SettlementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+    @property
+    def is_open_claim(self) -> bool:
+        """A claim still waiting for the partner's answer (not paid, not dropped)."""
+        return self.is_claim and not self.paid and self.claim_dropped_on is None
 
 
 class Commission(models.Model):

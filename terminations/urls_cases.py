@@ -98,6 +98,16 @@ urlpatterns = [
         name="settlement_paid",
     ),
     path(
+        "cases/<caseref:reference>/settlement/<int:pk>/claim/accept/",
+        cases.settlement_claim_accept,
+        name="settlement_claim_accept",
+    ),
+    path(
+        "cases/<caseref:reference>/settlement/<int:pk>/claim/drop/",
+        cases.settlement_claim_drop,
+        name="settlement_claim_drop",
+    ),
+    path(
         "cases/<caseref:reference>/settlement/suggested/<slug:key>/",
         cases.settlement_suggestion_add,
         name="settlement_suggestion_add",

@@ -307,6 +307,28 @@ class SettlementLineForm(forms.ModelForm):
         return cleaned
 
 
+class ClaimAcceptForm(forms.Form):
+    """The partner accepted a claim of the shop's."""
+
+    accepted_on = forms.DateField(label=_("accepted on"), widget=DATE)
+    note = forms.CharField(
+        label=_("how the partner accepted it"),
+        max_length=500,
+        help_text=_("E.g. a signed statement, an e-mail of a given date, the chat record."),
+    )
+
+    def clean_accepted_on(self):
+        value = self.cleaned_data["accepted_on"]
+        _not_in_future(value, _("The date of acceptance must be today or earlier."))
+        return value
+
+
+class ClaimDropForm(forms.Form):
+    """A manager gives up a claim."""
+
+    note = forms.CharField(label=_("why the claim is dropped"), max_length=500)
+
+
 class SettlementPaidForm(forms.Form):
     paid_on = forms.DateField(label=_("paid on"), widget=DATE)
 

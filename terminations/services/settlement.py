@@ -47,6 +47,8 @@ from terminations.services._base import (
 
 __all__ = [
     "plan_record",
+    "settlement_claim_accept",
+    "settlement_claim_drop",
     "settlement_line_add",
     "settlement_line_mark_paid",
     "settlement_net",
@@ -542,6 +544,8 @@ def settlement_line_mark_paid(*, line: SettlementLine, by, paid_on: date) -> Set
     require_editor(by)
     case = lock_case(line.case_id)
     line = SettlementLine.objects.select_for_update().get(pk=line.pk)
+    if line.claim_dropped_on:
+        raise TransitionError(_("The shop dropped this claim: there is nothing to be paid."))
     if case.stage == Stage.WITHDRAWN:
         raise TransitionError(_final_stage_message(case))
     if case.stage == Stage.CLOSED and line.is_claim:
@@ -573,6 +577,80 @@ def settlement_line_mark_paid(*, line: SettlementLine, by, paid_on: date) -> Set
     return line
 
 
+def _open_claim(line: SettlementLine) -> SettlementLine:
+    """The line locked, refused unless it is a claim still waiting for the partner's answer."""
+    case = _lock_for_settlement(line.case)
+    line = SettlementLine.objects.select_for_update().get(pk=line.pk, case=case)
+    line.case = case
+    if not line.is_open_claim:
+        raise TransitionError(
+            _("Only a claim still waiting for the partner's answer can be accepted or dropped.")
+        )
+    return line
+
+
+@transaction.atomic
+def settlement_claim_accept(
+    *, line: SettlementLine, by, accepted_on: date, note: str
+) -> SettlementLine:
+    """The partner accepted the shop's claim: it becomes an agreed line, counted in the net and
+    payable like any other. The note says how the acceptance is proven (a signed statement, an
+    e-mail, the chat record)."""
+    require_editor(by)
+    note = require_text(note, _("Say how the partner accepted the claim."))
+    if accepted_on is None or accepted_on > local_today():
+        raise TransitionError(_("The date of acceptance must be today or earlier."))
+    line = _open_claim(line)
+    line.is_claim = False
+    line.claim_accepted_on = accepted_on
+    line.claim_note = note[:500]
+    line.save(update_fields=["is_claim", "claim_accepted_on", "claim_note"])
+    record_event(
+        case=line.case,
+        actor=by,
+        kind=CaseEvent.Kind.SETTLEMENT_RECORDED,
+        message=_("Claim accepted by the partner on %(date)s: %(line)s (%(amount)s yuan). %(note)s")
+        % {
+            "date": accepted_on.isoformat(),
+            "line": line.description or line.get_kind_display(),
+            "amount": line.amount,
+            "note": line.claim_note,
+        },
+        data={
+            "line": line.pk,
+            "claim": "accepted",
+            "accepted_on": accepted_on.isoformat(),
+            "amount": str(line.amount),
+        },
+    )
+    return line
+
+
+@transaction.atomic
+def settlement_claim_drop(*, line: SettlementLine, by, note: str) -> SettlementLine:
+    """The shop gives up a claim (a manager's decision: it is money the shop will not ask for).
+    The line stays on record, counted nowhere."""
+    require_manager(by)
+    note = require_text(note, _("Say why the claim is dropped."))
+    line = _open_claim(line)
+    line.claim_dropped_on = local_today()
+    line.claim_note = note[:500]
+    line.save(update_fields=["claim_dropped_on", "claim_note"])
+    record_event(
+        case=line.case,
+        actor=by,
+        kind=CaseEvent.Kind.SETTLEMENT_RECORDED,
+        message=_("Claim dropped: %(line)s (%(amount)s yuan). %(note)s")
+        % {
+            "line": line.description or line.get_kind_display(),
+            "amount": line.amount,
+            "note": line.claim_note,
+        },
+        data={"line": line.pk, "claim": "dropped", "amount": str(line.amount)},
+    )
+    return line
+
+
 def _total(lines: list[SettlementLine]) -> Decimal:
     return sum((yuan(line.amount) for line in lines), Decimal("0.00"))
 
@@ -583,10 +661,11 @@ def settlement_net(*, case: TerminationCase) -> dict[str, Any]:
 
     Returns {"net": NetResult over the open agreed lines, "payer", "payee", "amount",
     "explanation" (the net's, plus what it leaves out), "open": [lines], "claims": [lines],
-    "claims_total", "paid": [lines], "paid_total"}.
+    "claims_total", "dropped": [claims the shop dropped], "paid": [lines], "paid_total"}.
     """
     lines = list(case.settlement_lines.all())
-    claims = [line for line in lines if line.is_claim]
+    dropped = [line for line in lines if line.is_claim and line.claim_dropped_on]
+    claims = [line for line in lines if line.is_claim and not line.claim_dropped_on]
     paid = [line for line in lines if line.paid and not line.is_claim]
     open_lines = [line for line in lines if not line.is_claim and not line.paid]
     net: NetResult = net_settlement(open_lines)
@@ -620,6 +699,7 @@ def settlement_net(*, case: TerminationCase) -> dict[str, Any]:
         "open": open_lines,
         "claims": claims,
         "claims_total": claims_total,
+        "dropped": dropped,
         "paid": paid,
         "paid_total": paid_total,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from copy import copy
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -29,6 +30,8 @@ from terminations.forms.cases import (
     AgreementForm,
     AssessmentForm,
     CaseOpenForm,
+    ClaimAcceptForm,
+    ClaimDropForm,
     CommissionForm,
     CommissionStatusForm,
     CreatorsOpenForm,
@@ -618,6 +621,40 @@ def settlement_paid(request: HttpRequest, reference: str, pk: int) -> HttpRespon
         return _refused(request, line.case, error, "settlement")
     messages.success(request, _("The payment was recorded."))
     return _back(line.case, "settlement")
+
+
+def _form_errors(form: forms.Form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+@require_POST
+def settlement_claim_accept(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    line = _child_for_edit(request, SettlementLine.objects.all(), reference, pk)
+    form = ClaimAcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(line.case, f"line-{line.pk}")
+    try:
+        services.settlement_claim_accept(line=line, by=request.user, **form.cleaned_data)
+    except TransitionError as error:
+        return _refused(request, line.case, error, f"line-{line.pk}")
+    messages.success(request, _("The claim is now an agreed line, counted in the net."))
+    return _back(line.case, f"line-{line.pk}")
+
+
+@require_POST
+def settlement_claim_drop(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    line = _child_for_edit(request, SettlementLine.objects.all(), reference, pk)
+    form = ClaimDropForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(line.case, f"line-{line.pk}")
+    try:
+        services.settlement_claim_drop(line=line, by=request.user, **form.cleaned_data)
+    except TransitionError as error:
+        return _refused(request, line.case, error, f"line-{line.pk}")
+    messages.success(request, _("The claim was dropped."))
+    return _back(line.case, f"line-{line.pk}")
 
 
 @require_POST

@@ -42,6 +42,16 @@ def test_dashboard_money_agrees_with_each_cases_net(staff_client, manager_client
             paid=paid,
             paid_on=TODAY if paid else None,
         )
+    # A claim the shop dropped counts nowhere: not in the claims, not in the money.
+    SettlementLine.objects.create(
+        case=cases[1],
+        kind="penalty",
+        direction="to_shop",
+        amount=Decimal("3000.00"),
+        is_claim=True,
+        claim_dropped_on=TODAY,
+        claim_note="not worth a lawsuit",
+    )
     creator = make_case(stage=Stage.CLOSED, partner=CreatorFactory())
     for status, amount in (("paid", "39.80"), ("confirmed", "17.98"), ("settled", "59.85")):
         Commission.objects.create(

@@ -12,6 +12,8 @@ from terminations.services import (
     TransitionError,
     commission_add,
     plan_record,
+    settlement_claim_accept,
+    settlement_claim_drop,
     settlement_line_add,
     settlement_line_mark_paid,
     settlement_net,
@@ -340,3 +342,57 @@ def test_plan_sets_partner_engage_again(staff_user):
             review_on=date(2026, 10, 1),
             engage_again=True,
         )
+
+
+def test_a_claim_the_partner_accepts_is_counted_and_one_the_shop_drops_is_not(
+    staff_user, manager_user
+):
+    case = open_case(by=staff_user)
+    penalty, fee = (
+        settlement_line_add(
+            case=case,
+            by=staff_user,
+            kind="penalty",
+            direction="to_shop",
+            amount=amount,
+            is_claim=True,
+            description=text,
+        )
+        for amount, text in (("40000", "违约金"), ("5000", "逾期报告违约金"))
+    )
+    assert settlement_net(case=case)["claims_total"] == Decimal("45000.00")
+    # The partner's acceptance needs its proof and a date that has passed.
+    with pytest.raises(TransitionError):
+        settlement_claim_accept(line=penalty, by=staff_user, accepted_on=date(2026, 6, 1), note="")
+    with pytest.raises(TransitionError):
+        settlement_claim_accept(
+            line=penalty, by=staff_user, accepted_on=date(2099, 1, 1), note="邮件"
+        )
+    settlement_claim_accept(
+        line=penalty, by=staff_user, accepted_on=date(2026, 5, 28), note="乙方5月28日邮件确认"
+    )
+    penalty.refresh_from_db()
+    assert not penalty.is_claim and penalty.claim_accepted_on == date(2026, 5, 28)
+    net = settlement_net(case=case)
+    assert (net["payer"], net["amount"]) == ("partner", Decimal("40000.00"))
+    assert net["open"] == [penalty] and net["claims"] == [fee]
+    # Accepted is accepted: it cannot be accepted or dropped again; it is paid like any line.
+    with pytest.raises(TransitionError):
+        settlement_claim_drop(line=penalty, by=manager_user, note="x")
+    # Dropping a claim is a manager's decision, with a reason.
+    with pytest.raises(TransitionError):
+        settlement_claim_drop(line=fee, by=staff_user, note="不值得诉讼")
+    with pytest.raises(TransitionError):
+        settlement_claim_drop(line=fee, by=manager_user, note=" ")
+    settlement_claim_drop(line=fee, by=manager_user, note="金额小，不值得诉讼")
+    net = settlement_net(case=case)
+    assert net["claims"] == [] and net["dropped"] == [fee] and net["claims_total"] == 0
+    assert (net["payer"], net["amount"]) == ("partner", Decimal("40000.00"))
+    with pytest.raises(TransitionError):
+        settlement_line_mark_paid(line=fee, by=staff_user, paid_on=date(2026, 5, 30))
+    settlement_line_mark_paid(line=penalty, by=staff_user, paid_on=date(2026, 5, 30))
+    outcomes = [
+        e.data.get("claim")
+        for e in CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.SETTLEMENT_RECORDED)
+    ]
+    assert outcomes.count("accepted") == 1 and outcomes.count("dropped") == 1
