@@ -827,6 +827,7 @@ def case_add_evidence(
     return evidence
 
 
+@transaction.atomic
 def evidence_describe_in_english(*, evidence: EvidenceFile, by, text: str) -> EvidenceFile:
     """The English description an English or bilingual letter lists the evidence by (letters
     issued before keep what they said)."""
