@@ -419,22 +419,19 @@ def letter_email_sweep_stale(*, now=None) -> int:
     stale = LetterEmail.objects.filter(
         status=LetterEmail.Status.SENDING, claimed_at__lt=now - _stale_after()
     ).values_list("pk", flat=True)
-    found = 0
-    for pk in list(stale):
-        found += _mark_stale(pk, now=now)
-    return found
+    return sum(_mark_stale(pk) for pk in list(stale))
 
 
 @transaction.atomic
-def _mark_stale(pk: int, *, now) -> int:
+def _mark_stale(pk: int) -> int:
     row = LetterEmail.objects.select_related("notice").get(pk=pk)
     case = lock_case(row.notice.case_id)
-    # Claim the row for the sweep: another sweep, or the worker recording its outcome late,
-    # finds it no longer "sending".
     started = timezone.localtime(row.claimed_at).strftime("%Y-%m-%d %H:%M")
     error = _("The sending started at %(at)s recorded no outcome: the worker stopped.") % {
         "at": started
     }
+    # Only if still "sending" since that claim: another sweep, or the worker recording its
+    # outcome late, leaves nothing to do.
     if not LetterEmail.objects.filter(
         pk=pk, status=LetterEmail.Status.SENDING, claimed_at=row.claimed_at
     ).update(status=LetterEmail.Status.UNKNOWN, next_attempt_at=None, last_error=error[:500]):
