@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from copy import copy
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -623,38 +622,45 @@ def settlement_paid(request: HttpRequest, reference: str, pk: int) -> HttpRespon
     return _back(line.case, "settlement")
 
 
-def _form_errors(form: forms.Form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+def _claim_outcome(request, reference, pk, form_class, service, done: str) -> HttpResponse:
+    """A claim's outcome (the partner accepted it, or the shop drops it): bad input or a refusal
+    is said at the claim's row and changes nothing."""
+    line = _child_for_edit(request, SettlementLine.objects.all(), reference, pk)
+    anchor = f"line-{line.pk}"
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return _back(line.case, anchor)
+    try:
+        service(line=line, by=request.user, **form.cleaned_data)
+    except TransitionError as error:
+        return _refused(request, line.case, error, anchor)
+    messages.success(request, done)
+    return _back(line.case, anchor)
 
 
 @require_POST
 def settlement_claim_accept(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    line = _child_for_edit(request, SettlementLine.objects.all(), reference, pk)
-    form = ClaimAcceptForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(line.case, f"line-{line.pk}")
-    try:
-        services.settlement_claim_accept(line=line, by=request.user, **form.cleaned_data)
-    except TransitionError as error:
-        return _refused(request, line.case, error, f"line-{line.pk}")
-    messages.success(request, _("The claim is now an agreed line, counted in the net."))
-    return _back(line.case, f"line-{line.pk}")
+    return _claim_outcome(
+        request,
+        reference,
+        pk,
+        ClaimAcceptForm,
+        services.settlement_claim_accept,
+        _("The claim is now an agreed line, counted in the net."),
+    )
 
 
 @require_POST
 def settlement_claim_drop(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    line = _child_for_edit(request, SettlementLine.objects.all(), reference, pk)
-    form = ClaimDropForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(line.case, f"line-{line.pk}")
-    try:
-        services.settlement_claim_drop(line=line, by=request.user, **form.cleaned_data)
-    except TransitionError as error:
-        return _refused(request, line.case, error, f"line-{line.pk}")
-    messages.success(request, _("The claim was dropped."))
-    return _back(line.case, f"line-{line.pk}")
+    return _claim_outcome(
+        request,
+        reference,
+        pk,
+        ClaimDropForm,
+        services.settlement_claim_drop,
+        _("The claim was dropped."),
+    )
 
 
 @require_POST

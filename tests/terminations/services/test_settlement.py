@@ -396,3 +396,27 @@ def test_a_claim_the_partner_accepts_is_counted_and_one_the_shop_drops_is_not(
         for e in CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.SETTLEMENT_RECORDED)
     ]
     assert outcomes.count("accepted") == 1 and outcomes.count("dropped") == 1
+
+
+def test_a_claims_outcome_with_bad_input_says_why_and_changes_nothing(
+    staff_user, staff_client, manager_client
+):
+    from django.urls import reverse
+
+    case = open_case(by=staff_user)
+    claim = settlement_line_add(
+        case=case, by=staff_user, kind="penalty", direction="to_shop", amount="900", is_claim=True
+    )
+    accept = reverse("terminations:settlement_claim_accept", args=[case.reference, claim.pk])
+    drop = reverse("terminations:settlement_claim_drop", args=[case.reference, claim.pk])
+    for client, url, data in (
+        (staff_client, accept, {"accepted_on": "", "note": "邮件"}),
+        (staff_client, accept, {"accepted_on": "2099-01-01", "note": "邮件"}),
+        (staff_client, drop, {"note": "不追究"}),  # staff may not drop a claim
+        (manager_client, drop, {"note": ""}),
+    ):
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    claim.refresh_from_db()
+    assert claim.is_claim and claim.claim_accepted_on is None and claim.claim_dropped_on is None
