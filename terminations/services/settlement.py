@@ -540,7 +540,9 @@ def settlement_suggestion_add(*, case: TerminationCase, by, key: str) -> Settlem
 @transaction.atomic
 def settlement_line_mark_paid(*, line: SettlementLine, by, paid_on: date) -> SettlementLine:
     """Record a payment. On a closed case this is one of the few things that may still happen
-    (settlement terms survive the end, art. 567) — for an agreed line, not a claim."""
+    (settlement terms survive the end, art. 567) — for an agreed line, not a claim. A claim the
+    partner pays is accepted by that payment: it is then a paid agreed line, listed with the
+    paid lines and no longer among the claims."""
     require_editor(by)
     case = lock_case(line.case_id)
     line = SettlementLine.objects.select_for_update().get(pk=line.pk)
@@ -561,7 +563,14 @@ def settlement_line_mark_paid(*, line: SettlementLine, by, paid_on: date) -> Set
         raise TransitionError(_("The payment date must be today or earlier."))
     line.paid = True
     line.paid_on = paid_on
-    line.save(update_fields=["paid", "paid_on"])
+    fields = ["paid", "paid_on"]
+    accepted_by_paying = line.is_claim
+    if accepted_by_paying:
+        line.is_claim = False
+        line.claim_accepted_on = paid_on
+        line.claim_note = _("accepted by paying it")
+        fields += ["is_claim", "claim_accepted_on", "claim_note"]
+    line.save(update_fields=fields)
     record_event(
         case=case,
         actor=by,
@@ -572,6 +581,7 @@ def settlement_line_mark_paid(*, line: SettlementLine, by, paid_on: date) -> Set
             "paid_on": paid_on.isoformat(),
             "amount": str(line.amount),
             "after_closing": case.stage == Stage.CLOSED,
+            **({"claim": "accepted_by_paying"} if accepted_by_paying else {}),
         },
     )
     return line

@@ -398,6 +398,19 @@ def test_a_claim_the_partner_accepts_is_counted_and_one_the_shop_drops_is_not(
     assert outcomes.count("accepted") == 1 and outcomes.count("dropped") == 1
 
 
+def test_a_claim_the_partner_pays_is_accepted_by_paying(staff_user):
+    case = open_case(by=staff_user)
+    claim = settlement_line_add(
+        case=case, by=staff_user, kind="penalty", direction="to_shop", amount="900", is_claim=True
+    )
+    settlement_line_mark_paid(line=claim, by=staff_user, paid_on=date(2026, 5, 30))
+    claim.refresh_from_db()
+    assert not claim.is_claim and claim.claim_accepted_on == date(2026, 5, 30)
+    net = settlement_net(case=case)
+    assert net["claims"] == [] and net["claims_total"] == 0
+    assert net["paid"] == [claim] and net["paid_total"] == Decimal("900.00")
+
+
 def test_a_claims_outcome_with_bad_input_says_why_and_changes_nothing(
     staff_user, staff_client, manager_client
 ):
